@@ -1,0 +1,72 @@
+// The shapes that join scenarios, targets, topologies and checks.
+// A check never knows which balancer it tests; a target never knows which checks exist.
+
+/** What a target claims it can do. Checks list the capabilities they need; a check whose
+ *  needs are not all claimed is skipped with the missing ones as its reason. Known values:
+ *  modes      'http' | 'tcp' | 'udp'
+ *  algorithms 'algorithm:<name>' with our config string (rr, wrr, lc, random, …)
+ *  headers    'xff' (X-Forwarded-For), 'forwarded' (RFC 7239), 'xfp' (X-Forwarded-Proto)
+ *  proxy      'proxy-protocol:v1', 'proxy-protocol:v2'
+ *  health     'health:tcp', 'health:http' (active checks)
+ *  more are added by later suites (e.g. 'lvs:nat'); unknown strings are allowed. */
+export type Capability = string;
+
+export interface Endpoint {
+  host: string;
+  port: number;
+}
+
+export interface ScenarioBackend extends Endpoint {
+  id: string;
+  weight: number;
+}
+
+export interface ScenarioHealth {
+  type: 'tcp' | 'http';
+  path: string;
+  intervalMs: number;
+  timeoutMs: number;
+  rise: number;
+  fall: number;
+}
+
+/** What a check asks of the balancer under test. Targets render their own config from it. */
+export interface Scenario {
+  mode: 'http' | 'tcp' | 'udp';
+  /** Our config string plus options, e.g. { name: 'wrr' } or { name: 'ring', size: 1024 }. */
+  algorithm: { name: string } & Record<string, unknown>;
+  /** Hash key source for hashing algorithms (same vocabulary as the reference config's `key`). */
+  key?: { from: string; name?: string };
+  listen: Endpoint;
+  /** Where the balancer's admin/stats endpoint listens, if the target has one. */
+  admin?: Endpoint;
+  backends: ScenarioBackend[];
+  health?: ScenarioHealth;
+  proxyProtocol?: 'v1' | 'v2';
+}
+
+/** What a target hands to a driver: files to write and the command that runs the balancer. */
+export interface TargetLaunch {
+  /** Files relative to a fresh working directory the driver creates. */
+  files: { path: string; content: string }[];
+  /** argv; '{{dir}}' in any element is replaced with that working directory. */
+  command: string[];
+  env?: Record<string, string>;
+  /** The balancer is up when this endpoint accepts TCP (for udp: the admin endpoint or a fixed delay). */
+  readyWhen?: { tcp: Endpoint } | { delayMs: number };
+}
+
+export interface Target {
+  readonly name: string;
+  readonly capabilities: readonly Capability[];
+  /** Version string of the balancer, for the results' environment (may run `haproxy -v` etc.). */
+  version(): Promise<string | undefined>;
+  /** Whether the target can run here, with the reason when it cannot (e.g. haproxy not installed). */
+  available(): Promise<{ ok: true } | { ok: false; reason: string }>;
+  render(scenario: Scenario): TargetLaunch;
+}
+
+export type Verdict =
+  | { status: 'pass'; evidence?: unknown; metrics?: Record<string, number> }
+  | { status: 'fail'; reason: string; evidence?: unknown; metrics?: Record<string, number> }
+  | { status: 'skip'; reason: string };

@@ -1,0 +1,118 @@
+// The reference balancer's config schema, in one place. Version 1.
+// Durations accept milliseconds as a number or a string with a unit: 500, "500ms", "2s", "1m".
+import { z } from 'zod';
+
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m)$/;
+
+export function parseDuration(value: number | string): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : undefined;
+  const m = DURATION.exec(value.trim());
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  return m[2] === 'ms' ? n : m[2] === 's' ? n * 1000 : n * 60_000;
+}
+
+const duration = z
+  .union([z.number(), z.string()])
+  .transform((v, ctx) => {
+    const ms = parseDuration(v);
+    if (ms === undefined) {
+      ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration (use 500, "500ms", "2s" or "1m")` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+/** "host:port" or "[v6]:port" → { host, port }. */
+export const hostPort = z.string().transform((v, ctx) => {
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\[\]]+)):(\d{1,5})$/.exec(v.trim());
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port > 65535) {
+    ctx.addIssue({ code: 'custom', message: `"${v}" is not host:port (e.g. 127.20.0.1:8080 or [::1]:8080)` });
+    return z.NEVER;
+  }
+  return { host: (m[1] ?? m[2]) as string, port };
+});
+export type HostPort = z.output<typeof hostPort>;
+
+export const algorithmSchema = z
+  .union([z.string().min(1), z.looseObject({ name: z.string().min(1) })])
+  .transform((v) => (typeof v === 'string' ? { name: v } : v));
+export type AlgorithmConfig = z.output<typeof algorithmSchema>;
+
+export const healthSchema = z.strictObject({
+  type: z.enum(['tcp', 'http']),
+  /** HTTP checks: path requested with GET; 2xx/3xx is healthy. */
+  path: z.string().startsWith('/').default('/healthz'),
+  interval: duration.default(1000),
+  timeout: duration.default(500),
+  /** Consecutive successes before an unhealthy backend is used again. */
+  rise: z.int().min(1).default(2),
+  /** Consecutive failures before a healthy backend stops getting work. */
+  fall: z.int().min(1).default(3),
+});
+export type HealthConfig = z.output<typeof healthSchema>;
+
+export const backendSchema = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, "_", "." or "-"'),
+  address: hostPort,
+  weight: z.int().min(0).max(1_000_000).default(1),
+});
+export type BackendConfig = z.output<typeof backendSchema>;
+
+/** Hash key extraction for hashing schedulers (see reference/algorithms). */
+export const keySchema = z.strictObject({
+  from: z.enum(['source-ip', 'source-ip-port', 'five-tuple', 'destination-ip', 'uri', 'path', 'header', 'cookie', 'query']),
+  /** Header, cookie or query parameter name, for those sources. */
+  name: z.string().min(1).optional(),
+});
+export type KeyConfig = z.output<typeof keySchema>;
+
+export const listenerSchema = z
+  .strictObject({
+    name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, "_", "." or "-"'),
+    mode: z.enum(['http', 'tcp', 'udp']),
+    listen: hostPort,
+    algorithm: algorithmSchema.default({ name: 'rr' }),
+    key: keySchema.optional(),
+    /** tcp mode: send a PROXY protocol header to backends. */
+    proxyProtocol: z.enum(['v1', 'v2']).optional(),
+    timeouts: z
+      .strictObject({
+        connect: duration.default(2000),
+        /** http: time to wait for a backend's response headers → 504. tcp/udp: idle flow timeout. */
+        response: duration.default(30_000),
+        idle: duration.default(60_000),
+      })
+      .default({ connect: 2000, response: 30_000, idle: 60_000 }),
+    health: healthSchema.optional(),
+    backends: z.array(backendSchema).min(1, 'needs at least one backend'),
+  })
+  .superRefine((l, ctx) => {
+    if (l.proxyProtocol && l.mode !== 'tcp') {
+      ctx.addIssue({ code: 'custom', path: ['proxyProtocol'], message: 'is only for mode tcp' });
+    }
+    const seen = new Set<string>();
+    l.backends.forEach((b, i) => {
+      if (seen.has(b.id)) ctx.addIssue({ code: 'custom', path: ['backends', i, 'id'], message: `duplicate id "${b.id}"` });
+      seen.add(b.id);
+    });
+  });
+export type ListenerConfig = z.output<typeof listenerSchema>;
+
+export const balancerConfigSchema = z
+  .strictObject({
+    version: z.literal(1),
+    admin: z.strictObject({ listen: hostPort }).optional(),
+    /** Graceful shutdown: how long in-flight work may take after a stop signal. */
+    drainTimeout: duration.default(10_000),
+    listeners: z.array(listenerSchema).min(1, 'needs at least one listener'),
+  })
+  .superRefine((c, ctx) => {
+    const names = new Set<string>();
+    c.listeners.forEach((l, i) => {
+      if (names.has(l.name)) ctx.addIssue({ code: 'custom', path: ['listeners', i, 'name'], message: `duplicate name "${l.name}"` });
+      names.add(l.name);
+    });
+  });
+export type BalancerConfig = z.output<typeof balancerConfigSchema>;
