@@ -70,3 +70,16 @@ export type Verdict =
   | { status: 'pass'; evidence?: unknown; metrics?: Record<string, number> }
   | { status: 'fail'; reason: string; evidence?: unknown; metrics?: Record<string, number> }
   | { status: 'skip'; reason: string };
+
+/** A scenario before a driver has placed it: everything but addresses. The driver picks the
+ *  balancer's listen endpoint and the backends' endpoints, then hands the full Scenario to the target. */
+export interface ScenarioPlan {
+  mode: Scenario['mode'];
+  algorithm: Scenario['algorithm'];
+  key?: Scenario['key'];
+  backends: { id: string; weight: number }[];
+  health?: ScenarioHealth;
+  proxyProtocol?: Scenario['proxyProtocol'];
+  /** Ask the driver for an admin endpoint (targets that have one render it). */
+  admin?: boolean;
+}

@@ -1,0 +1,78 @@
+// The backend agent's wire contract: how it answers traffic and what its control port returns.
+// The local driver runs it as a process on loopback; the containers driver runs the same agent in
+// a container. Checks learn which backend answered from the reply itself, like HAProxy's
+// reg-tests fake servers that answer `Server: sN`.
+
+/** HTTP: every reply carries this response header with the backend's id (the body starts with it too). */
+export const BACKEND_HEADER = 'x-fulcrum-backend';
+
+/** HTTP path prefix the agent holds open: headers and the first body line go out at once, the rest
+ *  of the body only when the client goes away or `?ms=` (at most HOLD_MAX_MS) has passed. */
+export const HOLD_PATH = '/hold';
+export const HOLD_MAX_MS = 60_000;
+
+/** HTTP path answered 200 for health checks; such requests are counted, not recorded. */
+export const HEALTH_PATH = '/healthz';
+
+/** TCP: the client sends a line, the agent answers `<id> <line>\n` (and echoes every further line).
+ *  UDP: each datagram is answered with `<id> <payload>`. */
+export function replyLine(id: string, payload: string): string {
+  return `${id} ${payload}`;
+}
+
+/** The backend id at the start of a TCP/UDP reply, or undefined if it is not one of ours. */
+export function backendOfReply(reply: string): string | undefined {
+  const m = /^([A-Za-z0-9_.-]+) /.exec(reply);
+  return m?.[1];
+}
+
+export interface AddressPort {
+  address: string;
+  port: number;
+}
+
+/** What a PROXY protocol header carried (v1 text or v2 binary). */
+export interface ProxyHeaderRecord {
+  version: 1 | 2;
+  /** v1 "TCP4"/"TCP6"/"UNKNOWN"; v2 "PROXY"/"LOCAL" command with family. */
+  kind: string;
+  source?: AddressPort;
+  destination?: AddressPort;
+}
+
+/** One unit of work the agent saw: an HTTP request, a TCP connection that sent data, a UDP datagram. */
+export interface AgentRecord {
+  backend: string;
+  protocol: 'http' | 'tcp' | 'udp';
+  /** Who connected to the agent (for a terminating balancer: the balancer). */
+  peer: AddressPort;
+  /** Milliseconds since the epoch when it arrived. */
+  at: number;
+  /** HTTP only. */
+  method?: string;
+  path?: string;
+  /** Selected request headers, lower-case names: x-forwarded-for, forwarded, x-forwarded-proto. */
+  headers?: Record<string, string>;
+  proxy?: ProxyHeaderRecord;
+  /** The first line/payload a TCP or UDP client sent. */
+  payload?: string;
+}
+
+/** GET /records on the control port. */
+export interface AgentSnapshot {
+  id: string;
+  records: AgentRecord[];
+  /** Open right now: HTTP requests not yet answered in full, TCP connections. */
+  active: { http: number; tcp: number };
+  /** Health-check requests and TCP connections that closed without sending data. */
+  probes: number;
+}
+
+/** The one line the agent prints on stdout once it listens (drivers wait for it). */
+export interface AgentReady {
+  ready: true;
+  id: string;
+  host: string;
+  port: number;
+  controlPort: number;
+}

@@ -1,0 +1,153 @@
+// The driver-independent shape of a running test network: one balancer, its clients, its backends.
+// The local driver (processes on loopback) and the containers driver implement the same interfaces;
+// checks see only these, never which driver or which balancer they run against.
+import type { AgentRecord, AgentSnapshot } from './agent/protocol.ts';
+import type { Endpoint, Scenario, ScenarioPlan, Target } from './types.ts';
+
+export type { AgentRecord, AgentSnapshot } from './agent/protocol.ts';
+
+export interface TopologySpec {
+  target: Target;
+  plan: ScenarioPlan;
+  /** How many client hosts (each with its own source address). Default 1. */
+  clients?: number;
+}
+
+export interface StartOptions {
+  /** Progress lines for a person (stderr), e.g. "balancer up on 127.20.0.1:40123". */
+  log?: (line: string) => void;
+  /** How long the balancer may take to become ready. Default 10 s. */
+  readyTimeoutMs?: number;
+}
+
+export interface Driver {
+  /** 'local', 'containers' … (the --driver value). */
+  readonly name: string;
+  /** Whether this driver can run here (e.g. no container engine), with the reason when not. */
+  available(): Promise<{ ok: true } | { ok: false; reason: string }>;
+  /** Starts backends, the balancer (rendered by the target from the placed scenario) and clients.
+   *  On failure everything already started is stopped before the promise rejects. */
+  start(spec: TopologySpec, options?: StartOptions): Promise<StartedTopology>;
+}
+
+/** A running topology. Disposing it stops everything it started, on every path. */
+export interface StartedTopology extends AsyncDisposable {
+  /** The scenario as placed: real listen and backend endpoints. */
+  readonly scenario: Scenario;
+  /** Where clients send traffic (the balancer's listen endpoint or VIP). */
+  readonly entry: Endpoint;
+  readonly clients: readonly ClientHost[];
+  readonly backends: readonly BackendHost[];
+  readonly balancer: BalancerHandle;
+  /** The backend with this id; throws for an unknown id. */
+  backend(id: string): BackendHost;
+  /** Same as [Symbol.asyncDispose]; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export interface BalancerHandle {
+  /** Human-readable, e.g. "haproxy -f /tmp/x/haproxy.cfg (pid 123)". */
+  readonly description: string;
+  /** The last lines the balancer wrote on stdout/stderr. */
+  logs(): string;
+  /** Set once the balancer process has exited. */
+  exited(): { code: number | null; signal: string | null } | undefined;
+  stop(): Promise<void>;
+}
+
+/** A source of traffic with its own address. Every method is bounded by a timeout and never
+ *  retries; failures come back as data (ExchangeFailure) so checks can count them. */
+export interface ClientHost {
+  /** The address this client sends from. */
+  readonly address: string;
+  /** One HTTP/1.1 request on a new connection (Connection: close). */
+  http(request?: HttpRequest): Promise<HttpOutcome>;
+  /** A keep-alive connection: many requests over one TCP connection. */
+  httpSession(): Promise<HttpSession>;
+  /** An HTTP request the backend holds open (agent's /hold path); resolves once the response
+   *  headers name the backend, and stays in flight until closed. Rejects if no backend answers. */
+  holdHttp(request?: HttpRequest): Promise<HeldExchange>;
+  /** Connect, send one line, read the reply line, close. */
+  tcp(line: string, options?: ExchangeOptions): Promise<StreamOutcome>;
+  /** Connect and exchange one line, then keep the connection open until closed. */
+  holdTcp(line?: string, options?: ExchangeOptions): Promise<HeldExchange>;
+  /** Send one datagram and wait for one reply. */
+  udp(payload: string, options?: ExchangeOptions): Promise<StreamOutcome>;
+}
+
+export interface ExchangeOptions {
+  /** Default 5 s. */
+  timeoutMs?: number;
+}
+
+export interface HttpRequest extends ExchangeOptions {
+  method?: string;
+  /** Default '/'. */
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface HttpReply {
+  ok: true;
+  status: number;
+  /** From the x-fulcrum-backend response header; undefined if the reply did not come from an agent. */
+  backend: string | undefined;
+  headers: Record<string, string>;
+  body: string;
+  /** The client's own end of the connection (address and ephemeral port). */
+  local: Endpoint;
+  elapsedMs: number;
+}
+
+export interface ExchangeFailure {
+  ok: false;
+  /** e.g. "ECONNREFUSED", "ECONNRESET", "timeout after 5000 ms". */
+  error: string;
+  local?: Endpoint;
+  elapsedMs: number;
+}
+
+export type HttpOutcome = HttpReply | ExchangeFailure;
+
+export interface StreamReply {
+  ok: true;
+  /** Backend id at the start of the reply line. */
+  backend: string | undefined;
+  reply: string;
+  local: Endpoint;
+  elapsedMs: number;
+}
+
+export type StreamOutcome = StreamReply | ExchangeFailure;
+
+export interface HttpSession extends AsyncDisposable {
+  request(request?: HttpRequest): Promise<HttpOutcome>;
+  close(): Promise<void>;
+}
+
+/** Work held open on a backend (for least-connections checks). */
+export interface HeldExchange extends AsyncDisposable {
+  readonly backend: string | undefined;
+  readonly local: Endpoint;
+  /** Ends the exchange from the client side (the balancer then closes its backend side). */
+  close(): Promise<void>;
+}
+
+/** A backend host running the agent. */
+export interface BackendHost {
+  readonly id: string;
+  readonly endpoint: Endpoint;
+  readonly weight: number;
+  /** Whether the agent is running (false between stop() and start()). */
+  readonly running: boolean;
+  /** What the agent saw since it started or was last reset (health probes excluded). */
+  records(): Promise<AgentRecord[]>;
+  /** Records plus live counters. */
+  snapshot(): Promise<AgentSnapshot>;
+  reset(): Promise<void>;
+  /** Dies abruptly (SIGKILL / container kill): connections are reset, new ones refused. */
+  stop(): Promise<void>;
+  /** Comes back on the same address and port; resolves once it listens. */
+  start(): Promise<void>;
+}
