@@ -1,0 +1,74 @@
+// Percentile bootstrap confidence interval of the relative change between two samples:
+// change = stat(current) / stat(baseline) − 1, each sample resampled with replacement.
+// Seeded, so the same inputs always give the same interval.
+import { below, seededRng } from '../rng.ts';
+
+export type Statistic = 'median' | 'mean';
+
+export interface BootstrapOptions {
+  /** Resamples; 2000 keeps the 95 % percentile interval stable to about ±0.5 % of its width. */
+  resamples?: number;
+  /** Two-sided coverage, e.g. 0.95. */
+  confidence?: number;
+  statistic?: Statistic;
+  seed?: number;
+}
+
+export interface ChangeInterval {
+  /** Relative change of the point estimates (stat(current)/stat(baseline) − 1). */
+  estimate: number;
+  low: number;
+  high: number;
+  confidence: number;
+}
+
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) throw new RangeError('median of an empty sample');
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
+export function mean(xs: readonly number[]): number {
+  if (xs.length === 0) throw new RangeError('mean of an empty sample');
+  return xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+/** Value at quantile q of sorted xs, by linear interpolation (numpy's default). */
+export function quantileSorted(sorted: readonly number[], q: number): number {
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  const a = sorted[lo] as number;
+  return a + ((sorted[hi] as number) - a) * (pos - lo);
+}
+
+export function bootstrapRelativeChange(baseline: readonly number[], current: readonly number[], options: BootstrapOptions = {}): ChangeInterval {
+  const resamples = options.resamples ?? 2000;
+  const confidence = options.confidence ?? 0.95;
+  const stat = (options.statistic ?? 'median') === 'median' ? median : mean;
+  const rng = seededRng(options.seed ?? 1);
+  const baseStat = stat(baseline);
+  if (baseStat === 0) throw new RangeError('baseline statistic is 0: a relative change is undefined');
+
+  const draw = (xs: readonly number[], into: number[]) => {
+    for (let i = 0; i < xs.length; i++) into[i] = xs[below(rng, xs.length)] as number;
+    return stat(into);
+  };
+  const b = new Array<number>(baseline.length);
+  const c = new Array<number>(current.length);
+  const changes = new Array<number>(resamples);
+  for (let i = 0; i < resamples; i++) {
+    const bs = draw(baseline, b);
+    // A resample whose baseline statistic is 0 has no relative change; count it as no change.
+    changes[i] = bs === 0 ? 0 : draw(current, c) / bs - 1;
+  }
+  changes.sort((x, y) => x - y);
+  const tail = (1 - confidence) / 2;
+  return {
+    estimate: stat(current) / baseStat - 1,
+    low: quantileSorted(changes, tail),
+    high: quantileSorted(changes, 1 - tail),
+    confidence,
+  };
+}

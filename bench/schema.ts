@@ -1,0 +1,148 @@
+// results of `fulcrum bench`, schema "fulcrum/bench@1". The report and the gate read this file alone.
+// Changing a field's meaning or removing one needs a new schema version; adding optional fields does not.
+//
+// Field by field:
+//   schema          "fulcrum/bench@1".
+//   startedAt       ISO time the run began; durationMs: wall time of the whole run.
+//   command         the argv the run was started with (to reproduce it), e.g. ["fulcrum","bench","--preset","algorithms"].
+//   preset          preset name when one was used.
+//   environment     node (process.version), kernel (os.release()), os (platform/arch), cpus (count),
+//                   cpuModel, fulcrumVersion, gitSha (when in a git checkout), targetVersions
+//                   (target name → version string such as "HAProxy 2.6.12"), loadavg at start.
+//   ceiling         the generator's own ceiling measured in the same run against a null target
+//                   (a minimal server answering directly), per load mode: repetitions of req/s.
+//   results[]       one entry per (scenario, target, algorithm, mode) variant:
+//     id            stable key "<scenario>/<target>/<algorithm>/<mode>", what the gate matches on.
+//     scenario, target, algorithm, mode ("http" L7 | "tcp" L4 terminating), load ("closed" | "open").
+//     connections, durationMs, rate (open loop: requests/s asked for).
+//     backends[]    the backends' ids and service-time models (as data, for the reader).
+//     generatorBound  true when median req/s is within 10 % of the ceiling for the same load mode:
+//                   the figure then says more about the generator than the target.
+//     unavailable   reason the variant could not run here (e.g. LVS modes, haproxy missing); no samples then.
+//     samples[]     one raw sample per measured repetition (warm-up runs are not kept), in run order:
+//       repetition  0-based; order: position in the interleaved schedule (A B A B …).
+//       requests    completed responses; rps: requests / measured seconds.
+//       latencyMs   HDR percentiles p50, p90, p99, p999 (99.9th), max, mean, in milliseconds.
+//                   Open loop: from each request's intended send time (coordinated omission corrected).
+//       errors      connection errors and timeouts; non2xx: responses with other status codes.
+//       late, dropped  open loop only: sends that left later than 1 ms after their intended time,
+//                   and intended sends never made before the time bound ran out.
+//       backendShares  backend id → requests that backend served in this repetition.
+//       balancerCpuSeconds  user+system CPU of the balancer process during the repetition,
+//                   from /proc/<pid>/stat (utime+stime over the clock tick); absent if unknown.
+//       timeline[]  per-second samples: t (seconds since the repetition began), rps, p50Ms, p99Ms.
+import { z } from 'zod';
+
+export const BENCH_SCHEMA = 'fulcrum/bench@1';
+
+const nonNegative = z.number().min(0);
+
+export const latencySummarySchema = z.strictObject({
+  p50: nonNegative,
+  p90: nonNegative,
+  p99: nonNegative,
+  p999: nonNegative,
+  max: nonNegative,
+  mean: nonNegative,
+});
+export type LatencySummary = z.infer<typeof latencySummarySchema>;
+
+export const timelinePointSchema = z.strictObject({
+  t: nonNegative,
+  rps: nonNegative,
+  p50Ms: nonNegative,
+  p99Ms: nonNegative,
+});
+export type TimelinePoint = z.infer<typeof timelinePointSchema>;
+
+export const benchSampleSchema = z.strictObject({
+  repetition: z.int().min(0),
+  order: z.int().min(0),
+  requests: z.int().min(0),
+  rps: nonNegative,
+  latencyMs: latencySummarySchema,
+  errors: z.int().min(0),
+  non2xx: z.int().min(0),
+  late: z.int().min(0).optional(),
+  dropped: z.int().min(0).optional(),
+  backendShares: z.record(z.string(), z.int().min(0)),
+  balancerCpuSeconds: nonNegative.optional(),
+  timeline: z.array(timelinePointSchema),
+});
+export type BenchSample = z.infer<typeof benchSampleSchema>;
+
+export const serviceTimeModelSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('fixed'), ms: nonNegative }),
+  z.strictObject({ kind: z.literal('uniform'), minMs: nonNegative, maxMs: nonNegative }),
+  z.strictObject({ kind: z.literal('lognormal'), medianMs: z.number().positive(), sigma: z.number().positive() }),
+  z.strictObject({ kind: z.literal('pareto'), minMs: z.number().positive(), alpha: z.number().positive() }),
+  /** Answers after `beforeMs` until `afterS` seconds from its start, then after `degradedMs`. */
+  z.strictObject({ kind: z.literal('degrading'), beforeMs: nonNegative, degradedMs: nonNegative, afterS: nonNegative }),
+]);
+export type ServiceTimeModel = z.infer<typeof serviceTimeModelSchema>;
+
+export const benchResultSchema = z
+  .strictObject({
+    id: z.string().min(1),
+    scenario: z.string().min(1),
+    target: z.string().min(1),
+    algorithm: z.string().min(1),
+    mode: z.enum(['http', 'tcp', 'lvs-nat', 'lvs-dr', 'lvs-tun']),
+    load: z.enum(['closed', 'open']),
+    connections: z.int().min(1),
+    durationMs: z.number().positive(),
+    rate: z.number().positive().optional(),
+    backends: z.array(z.strictObject({ id: z.string().min(1), model: serviceTimeModelSchema })),
+    generatorBound: z.boolean(),
+    unavailable: z.string().optional(),
+    samples: z.array(benchSampleSchema),
+  })
+  .superRefine((r, ctx) => {
+    if (r.load === 'open' && r.rate === undefined) ctx.addIssue({ code: 'custom', path: ['rate'], message: 'is required for open-loop load' });
+    if (!r.unavailable && r.samples.length === 0) ctx.addIssue({ code: 'custom', path: ['samples'], message: 'needs at least one sample unless the variant is unavailable' });
+  });
+export type BenchResult = z.infer<typeof benchResultSchema>;
+
+export const benchEnvironmentSchema = z.looseObject({
+  node: z.string(),
+  kernel: z.string(),
+  os: z.string(),
+  cpus: z.int().min(1),
+  cpuModel: z.string(),
+  fulcrumVersion: z.string(),
+  gitSha: z.string().optional(),
+  targetVersions: z.record(z.string(), z.string()),
+  loadavg: z.array(z.number()).optional(),
+});
+export type BenchEnvironment = z.infer<typeof benchEnvironmentSchema>;
+
+export const benchRunSchema = z
+  .strictObject({
+    schema: z.literal(BENCH_SCHEMA),
+    startedAt: z.iso.datetime(),
+    durationMs: nonNegative,
+    command: z.array(z.string()),
+    preset: z.string().optional(),
+    environment: benchEnvironmentSchema,
+    ceiling: z.strictObject({
+      closed: z.array(nonNegative).optional(),
+      open: z.array(nonNegative).optional(),
+    }),
+    results: z.array(benchResultSchema),
+  })
+  .superRefine((run, ctx) => {
+    const seen = new Set<string>();
+    run.results.forEach((r, i) => {
+      if (seen.has(r.id)) ctx.addIssue({ code: 'custom', path: ['results', i, 'id'], message: `duplicate id "${r.id}"` });
+      seen.add(r.id);
+    });
+  });
+export type BenchRun = z.infer<typeof benchRunSchema>;
+
+/** Median of the ceiling samples, if measured. */
+export function ceilingOf(run: Pick<BenchRun, 'ceiling'>, load: 'closed' | 'open'): number | undefined {
+  const xs = [...(run.ceiling[load] ?? [])].sort((a, b) => a - b);
+  if (xs.length === 0) return undefined;
+  const mid = Math.floor(xs.length / 2);
+  return xs.length % 2 ? xs[mid] : ((xs[mid - 1] as number) + (xs[mid] as number)) / 2;
+}
