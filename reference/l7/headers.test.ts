@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { downstreamResponseHeaders, forwardedNode, unmapAddress, upstreamRequestHeaders } from './headers.ts';
+
+const pairs = (flat: string[]) => flat.reduce<string[][]>((acc, v, i) => (i % 2 ? acc[acc.length - 1]!.push(v) : acc.push([v]), acc), []);
+
+describe('upstreamRequestHeaders', () => {
+  it('removes hop-by-hop headers and those Connection names, keeps the rest in order and case', () => {
+    const raw = [
+      'Host', 'example.test',
+      'Connection', 'keep-alive, X-Secret, Upgrade',
+      'Keep-Alive', 'timeout=5',
+      'X-Secret', 'hidden',
+      'Proxy-Connection', 'keep-alive',
+      'TE', 'trailers',
+      'Trailer', 'X-Checksum',
+      'Upgrade', 'websocket',
+      'Accept', 'text/plain',
+      'accept', 'text/html',
+      'Content-Length', '3',
+    ];
+    expect(pairs(upstreamRequestHeaders(raw, { address: '127.10.0.1', proto: 'http' }))).toEqual([
+      ['Host', 'example.test'],
+      ['Accept', 'text/plain'],
+      ['accept', 'text/html'],
+      ['Content-Length', '3'],
+      ['X-Forwarded-For', '127.10.0.1'],
+      ['X-Forwarded-Proto', 'http'],
+      ['Forwarded', 'for=127.10.0.1;proto=http'],
+    ]);
+  });
+
+  it('appends the client to existing X-Forwarded-For and Forwarded (all instances, in order) and replaces X-Forwarded-Proto', () => {
+    const raw = [
+      'X-Forwarded-For', '203.0.113.7',
+      'Forwarded', 'for=203.0.113.7',
+      'X-Forwarded-Proto', 'https',
+      'x-forwarded-for', '198.51.100.2, 198.51.100.3',
+      'Forwarded', 'for="[2001:db8::1]";proto=https',
+    ];
+    expect(pairs(upstreamRequestHeaders(raw, { address: '::ffff:127.10.0.2', proto: 'http' }))).toEqual([
+      ['X-Forwarded-For', '203.0.113.7, 198.51.100.2, 198.51.100.3, 127.10.0.2'],
+      ['X-Forwarded-Proto', 'http'],
+      ['Forwarded', 'for=203.0.113.7, for="[2001:db8::1]";proto=https, for=127.10.0.2;proto=http'],
+    ]);
+  });
+
+  it('quotes and brackets IPv6 clients in Forwarded', () => {
+    const out = pairs(upstreamRequestHeaders([], { address: '::1', proto: 'https' }));
+    expect(out).toEqual([
+      ['X-Forwarded-For', '::1'],
+      ['X-Forwarded-Proto', 'https'],
+      ['Forwarded', 'for="[::1]";proto=https'],
+    ]);
+  });
+
+  it('re-frames a chunked request body as chunked and drops Expect', () => {
+    const raw = ['Transfer-Encoding', 'chunked', 'Expect', '100-continue'];
+    const out = pairs(upstreamRequestHeaders(raw, { address: '127.0.0.1', proto: 'http' }));
+    expect(out.at(-1)).toEqual(['Transfer-Encoding', 'chunked']);
+    expect(out.some(([n]) => n!.toLowerCase() === 'expect')).toBe(false);
+  });
+});
+
+describe('downstreamResponseHeaders', () => {
+  it('removes hop-by-hop and Connection-named headers, keeps repeated Set-Cookie', () => {
+    const raw = [
+      'Content-Type', 'text/plain',
+      'Connection', 'keep-alive, X-Internal',
+      'Keep-Alive', 'timeout=5',
+      'Transfer-Encoding', 'chunked',
+      'X-Internal', '1',
+      'Set-Cookie', 'a=1',
+      'Set-Cookie', 'b=2',
+    ];
+    expect(pairs(downstreamResponseHeaders(raw))).toEqual([
+      ['Content-Type', 'text/plain'],
+      ['Set-Cookie', 'a=1'],
+      ['Set-Cookie', 'b=2'],
+    ]);
+  });
+});
+
+describe('addresses', () => {
+  it('unmaps v4-mapped IPv6 and formats Forwarded nodes', () => {
+    expect(unmapAddress('::ffff:10.1.2.3')).toBe('10.1.2.3');
+    expect(unmapAddress('::ffff:a01:203')).toBe('::ffff:a01:203');
+    expect(forwardedNode('10.1.2.3')).toBe('10.1.2.3');
+    expect(forwardedNode('2001:db8::7')).toBe('"[2001:db8::7]"');
+    expect(forwardedNode(undefined)).toBe('unknown');
+  });
+});
