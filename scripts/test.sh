@@ -3,5 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-system-packages.sh
+bash docker/ensure-engine.sh  # the containers driver's tests need an engine; starts dockerd as root on Debian
 npx tsc --noEmit
 npx vitest run "$@"
