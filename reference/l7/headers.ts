@@ -89,3 +89,13 @@ export function downstreamResponseHeaders(raw: readonly string[]): string[] {
   }
   return out;
 }
+
+/** Whether a client request carries a body (Content-Length > 0 or any Transfer-Encoding). */
+export function requestHasBody(raw: readonly string[]): boolean {
+  for (let i = 0; i < raw.length; i += 2) {
+    const lower = (raw[i] as string).toLowerCase();
+    if (lower === 'transfer-encoding') return true;
+    if (lower === 'content-length' && (raw[i + 1] as string).trim() !== '0') return true;
+  }
+  return false;
+}

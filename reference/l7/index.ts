@@ -1,0 +1,3 @@
+export { HttpProxy } from './proxy.ts';
+export type { HttpProxyOptions } from './proxy.ts';
+export { upstreamRequestHeaders, downstreamResponseHeaders, forwardedNode, unmapAddress, requestHasBody } from './headers.ts';

@@ -1,0 +1,260 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { Agent, createServer, request, type IncomingHttpHeaders, type RequestListener, type Server } from 'node:http';
+import { connect, createServer as createTcpServer, type AddressInfo, type Server as TcpServer } from 'node:net';
+import { Pool } from '../pool/index.ts';
+import { testRoundRobin } from '../pool/test-support.ts';
+import { HttpProxy, type HttpProxyOptions } from './proxy.ts';
+
+const cleanups: Array<() => Promise<unknown> | unknown> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function listen(server: Server | TcpServer): Promise<number> {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return (server.address() as AddressInfo).port;
+}
+
+async function backend(handler: RequestListener): Promise<{ port: number; server: Server; connections: () => number }> {
+  const server = createServer(handler);
+  let connections = 0;
+  server.on('connection', () => connections++);
+  const port = await listen(server);
+  cleanups.push(() => {
+    server.closeAllConnections();
+    return new Promise((r) => server.close(r));
+  });
+  return { port, server, connections: () => connections };
+}
+
+async function refusedPort(): Promise<number> {
+  const s = createTcpServer();
+  const port = await listen(s);
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+async function proxyTo(ports: number[], overrides: Partial<HttpProxyOptions> = {}): Promise<{ port: number; pool: Pool; proxy: HttpProxy }> {
+  const pool = new Pool(
+    ports.map((port, i) => ({ id: `b${i + 1}`, host: '127.0.0.1', port, weight: 1 })),
+    testRoundRobin(),
+    () => performance.now(),
+  );
+  const proxy = new HttpProxy({
+    name: 'web',
+    pool,
+    timeouts: { connect: 1000, response: 5000, idle: 5000 },
+    retries: 0,
+    now: () => performance.now(),
+    rng: Math.random,
+    ...overrides,
+  });
+  const port = await listen(proxy.server);
+  cleanups.push(() => proxy.close(0));
+  return { port, pool, proxy };
+}
+
+interface Got {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+function get(port: number, path = '/', headers: Record<string, string> = {}, agent: Agent | false = false): Promise<Got> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, headers, agent, localAddress: '127.10.0.7' }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const echoBackend = (id: string): RequestListener => (req, res) => {
+  res.setHeader('Connection', 'x-private');
+  res.setHeader('X-Private', 'must not leak');
+  res.setHeader('X-Backend', id);
+  res.end(JSON.stringify({ id, url: req.url, headers: req.headers }));
+};
+
+describe('HttpProxy', () => {
+  it('forwards requests round robin with X-Forwarded-For/-Proto and Forwarded, and strips hop-by-hop both ways', async () => {
+    const b1 = await backend(echoBackend('b1'));
+    const b2 = await backend(echoBackend('b2'));
+    const { port, pool } = await proxyTo([b1.port, b2.port]);
+    const seen: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const r = await get(port, `/x?i=${i}`, { Connection: 'X-Hop', 'X-Hop': 'secret', 'X-Forwarded-For': '203.0.113.9' });
+      expect(r.status).toBe(200);
+      const echoed = JSON.parse(r.body) as { id: string; url: string; headers: Record<string, string> };
+      seen.push(echoed.id);
+      expect(echoed.url).toBe(`/x?i=${i}`);
+      expect(echoed.headers['x-forwarded-for']).toBe('203.0.113.9, 127.10.0.7');
+      expect(echoed.headers['x-forwarded-proto']).toBe('http');
+      expect(echoed.headers['forwarded']).toBe('for=127.10.0.7;proto=http');
+      expect(echoed.headers['x-hop']).toBeUndefined();
+      expect(echoed.headers['host']).toBe(`127.0.0.1:${port}`);
+      expect(r.headers['x-backend']).toBe(echoed.id);
+      expect(r.headers['x-private']).toBeUndefined();
+    }
+    expect(seen).toEqual(['b1', 'b2', 'b1', 'b2']);
+    expect(pool.backends.map((b) => [b.requests, b.active, b.failures])).toEqual([[2, 0, 0], [2, 0, 0]]);
+  });
+
+  it('streams a large body both ways without waiting for its end', async () => {
+    // The backend answers with its first chunk only once it has seen the first upload chunk,
+    // and the client sends the rest only after it has received that first response chunk.
+    const b = await backend((req, res) => {
+      const hash = createHash('sha256');
+      let bytes = 0;
+      req.once('data', () => res.write('first-chunk\n'));
+      req.on('data', (d: Buffer) => {
+        hash.update(d);
+        bytes += d.length;
+      });
+      req.on('end', () => {
+        const big = Buffer.alloc(8 * 1024 * 1024, 'y');
+        res.write(big);
+        res.end(`\n${bytes} ${hash.digest('hex')}`);
+      });
+    });
+    const { port } = await proxyTo([b.port]);
+    const chunk = Buffer.alloc(1024 * 1024, 'x');
+    const expectedHash = createHash('sha256');
+    const result = await new Promise<{ text: string; received: number }>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/up', agent: false, headers: { 'content-type': 'application/octet-stream' } }, (res) => {
+        let received = 0;
+        let tail = '';
+        let sentRest = false;
+        res.on('data', (d: Buffer) => {
+          received += d.length;
+          tail = (tail + d.toString('latin1')).slice(-200);
+          if (!sentRest) {
+            sentRest = true;
+            for (let i = 0; i < 15; i++) {
+              req.write(chunk);
+              expectedHash.update(chunk);
+            }
+            req.end();
+          }
+        });
+        res.on('end', () => resolve({ text: tail, received }));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.write(chunk); // chunked upload, no Content-Length
+      expectedHash.update(chunk);
+    });
+    const [count, digest] = result.text.split('\n').at(-1)!.split(' ');
+    expect(Number(count)).toBe(16 * 1024 * 1024);
+    expect(digest).toBe(expectedHash.digest('hex'));
+    expect(result.received).toBe('first-chunk\n'.length + 8 * 1024 * 1024 + 1 + result.text.split('\n').at(-1)!.length);
+  });
+
+  it('answers 503 when no backend is usable', async () => {
+    const b = await backend(echoBackend('b1'));
+    const { port, pool } = await proxyTo([b.port]);
+    pool.setHealthy('b1', false);
+    const r = await get(port);
+    expect(r.status).toBe(503);
+    expect(r.body).toMatch(/no backend available/);
+  });
+
+  it('answers 502 when the backend refuses, and retries a refused connect on another backend', async () => {
+    const dead = await refusedPort();
+    const noRetry = await proxyTo([dead]);
+    const r = await get(noRetry.port);
+    expect(r.status).toBe(502);
+    expect(r.body).toMatch(/b1: ECONNREFUSED/);
+    expect(noRetry.pool.get('b1')!.failures).toBe(1);
+    expect(noRetry.pool.get('b1')!.active).toBe(0);
+
+    const good = await backend(echoBackend('good'));
+    const retry = await proxyTo([dead, good.port], { retries: 1 });
+    for (let i = 0; i < 4; i++) {
+      const ok = await get(retry.port);
+      expect(ok.status).toBe(200);
+      expect(JSON.parse(ok.body).id).toBe('good');
+    }
+    // No health check here, so rr offers the dead backend first every time: 4 refused connects, all retried.
+    expect(retry.pool.backends.map((b) => [b.id, b.failures, b.active, b.requests])).toEqual([['b1', 4, 0, 4], ['b2', 0, 0, 4]]);
+  });
+
+  it('answers 502 when the backend answers garbage or resets', async () => {
+    const garbage = createTcpServer((s) => s.end('this is not HTTP\r\n\r\n'));
+    const reset = createTcpServer((s) => s.resetAndDestroy());
+    cleanups.push(() => garbage.close(), () => reset.close());
+    const { port, pool } = await proxyTo([await listen(garbage), await listen(reset)]);
+    const a = await get(port);
+    const b = await get(port);
+    expect([a.status, b.status]).toEqual([502, 502]);
+    expect(b.body).toMatch(/ECONNRESET/);
+    expect(pool.backends.map((x) => [x.failures, x.active])).toEqual([[1, 0], [1, 0]]);
+  });
+
+  it('answers 504 when the backend sends no headers within timeouts.response', async () => {
+    const silent = await backend(() => {});
+    const { port, pool } = await proxyTo([silent.port], { timeouts: { connect: 1000, response: 200, idle: 5000 } });
+    const started = performance.now();
+    const r = await get(port);
+    expect(r.status).toBe(504);
+    expect(r.body).toMatch(/no response within 200ms/);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(190);
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(pool.get('b1')!.failures).toBe(1);
+    expect(pool.get('b1')!.active).toBe(0);
+  });
+
+  it('answers malformed HTTP with 400 and closes the socket', async () => {
+    const b = await backend(echoBackend('b1'));
+    const { port, pool } = await proxyTo([b.port]);
+    const text = await new Promise<string>((resolve, reject) => {
+      const s = connect(port, '127.0.0.1', () => s.write('GARBAGE / NOT-HTTP\r\n\r\n'));
+      let got = '';
+      s.setEncoding('utf8');
+      s.on('data', (d) => (got += d));
+      s.on('close', () => resolve(got));
+      s.on('error', reject);
+    });
+    expect(text.startsWith('HTTP/1.1 400 Bad Request\r\n')).toBe(true);
+    expect(pool.get('b1')!.requests).toBe(0);
+  });
+
+  it('reuses keep-alive connections to the backend', async () => {
+    const b = await backend(echoBackend('b1'));
+    const { port } = await proxyTo([b.port]);
+    const agent = new Agent({ keepAlive: true });
+    cleanups.push(() => agent.destroy());
+    for (let i = 0; i < 10; i++) expect((await get(port, '/', {}, agent)).status).toBe(200);
+    for (let i = 0; i < 5; i++) expect((await get(port)).status).toBe(200); // new client connections too
+    expect(b.connections()).toBe(1);
+  });
+
+  it('cuts the client response when the backend dies mid-body, and counts a failure', async () => {
+    const b = await backend((_req, res) => {
+      res.writeHead(200, { 'content-length': '100000' });
+      res.write('partial');
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+    const { port, pool } = await proxyTo([b.port]);
+    const outcome = await new Promise<string>((resolve) => {
+      const req = request({ host: '127.0.0.1', port, agent: false }, (res) => {
+        res.on('data', () => {});
+        res.on('end', () => resolve('end'));
+        res.on('aborted', () => resolve('aborted'));
+        res.on('error', () => resolve('error'));
+      });
+      req.on('error', () => resolve('error'));
+      req.end();
+    });
+    expect(['aborted', 'error']).toContain(outcome);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(pool.get('b1')!.failures).toBe(1);
+    expect(pool.get('b1')!.active).toBe(0);
+  });
+});
