@@ -5,7 +5,9 @@ import { version } from './version.ts';
 
 type Register = (program: Command, setExit: (code: number) => void) => void;
 
-const commands: Array<() => Promise<{ register: Register }>> = [];
+const commands: Array<() => Promise<{ register: Register }>> = [
+  () => import('./commands/clean.ts'),
+];
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;

@@ -19,5 +19,9 @@ if [ -n "${FULCRUM_ROUTES:-}" ]; then
   done
   IFS=$old_ifs
 fi
+if ! command -v "$1" >/dev/null 2>&1; then
+  echo "fulcrum-host-init: cannot run $1: not found or not executable" >&2
+  exit 127
+fi
 echo "fulcrum-host-ready"
 exec "$@"

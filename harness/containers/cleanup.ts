@@ -17,6 +17,8 @@ export interface CleanupSelection {
   runId?: string;
   /** Only resources whose owning process is gone (a crashed or killed run). */
   deadOwnersOnly?: boolean;
+  /** Only resources created at least this long ago (by their fulcrum.created label). */
+  minAgeMs?: number;
 }
 
 export async function listLabelledResources(client: ContainerRuntimeClient, selection: CleanupSelection = {}): Promise<LabelledResource[]> {
@@ -30,7 +32,10 @@ export async function listLabelledResources(client: ContainerRuntimeClient, sele
     ...containers.map((c) => toResource('container', c.Id, (c.Names[0] ?? c.Id).replace(/^\//, ''), c.Labels)),
     ...networks.map((n) => toResource('network', n.Id, n.Name, n.Labels ?? {})),
   ];
-  return selection.deadOwnersOnly ? resources.filter((r) => ownerIsDead(r.owner)) : resources;
+  const now = Date.now();
+  const oldEnough = (r: LabelledResource) => !selection.minAgeMs || now - Date.parse(r.createdAt ?? '') >= selection.minAgeMs;
+  // A resource with an unreadable creation time counts as old: better removed than kept forever.
+  return resources.filter((r) => (!selection.deadOwnersOnly || ownerIsDead(r.owner)) && (Number.isNaN(Date.parse(r.createdAt ?? '')) || oldEnough(r)));
 }
 
 function toResource(kind: LabelledResource['kind'], id: string, name: string, labels: Record<string, string>): LabelledResource {

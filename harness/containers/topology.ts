@@ -59,11 +59,18 @@ async function settleAll<T>(promises: Promise<T>[]): Promise<T[]> {
 
 let reapedThisProcess = false;
 
-/** Remove leftovers of crashed runs (owner process gone), once per process. */
-async function reapCrashedRuns(client: ContainerRuntimeClient, log: (line: string) => void): Promise<void> {
-  if (reapedThisProcess) return;
-  reapedThisProcess = true;
-  const leftovers = await listLabelledResources(client, { deadOwnersOnly: true });
+/**
+ * Remove leftovers of crashed runs (owner process gone). Runs still alive are left alone. A new
+ * run reaps only leftovers older than a minute, so it never races another process that is
+ * cleaning up (or a test that staged a crash); `fulcrum clean` removes them at once.
+ */
+export const REAP_MIN_AGE_MS = 60_000;
+export async function reapCrashedRuns(
+  client: ContainerRuntimeClient,
+  log: (line: string) => void,
+  selection: { runId?: string; minAgeMs?: number } = {},
+): Promise<void> {
+  const leftovers = await listLabelledResources(client, { deadOwnersOnly: true, minAgeMs: REAP_MIN_AGE_MS, ...selection });
   if (leftovers.length === 0) return;
   const removed = await removeResources(client, leftovers);
   log(`containers: removed leftovers of crashed runs (${removed.containers} containers, ${removed.networks} networks)`);
@@ -98,7 +105,10 @@ export async function startContainerTopology(input: TopologySpec, options: Start
   const spec = parseTopologySpec(input, `topology ${(input as { name?: string }).name ?? ''}`.trim());
   const log = options.log ?? (() => {});
   const client = await connectEngine();
-  await reapCrashedRuns(client, log);
+  if (!reapedThisProcess) {
+    reapedThisProcess = true;
+    await reapCrashedRuns(client, log);
+  }
   const image = await resolveHostImage(client);
   log(`containers: ${image.describe}`);
 

@@ -1,0 +1,50 @@
+// `fulcrum clean`: remove containers and networks the harness left behind (a run that crashed or
+// was killed). By default only those whose owning process is gone, so a run still going on this
+// machine is not pulled from under its feet; --all removes every fulcrum-labelled resource.
+import type { Command } from 'commander';
+import { connectEngine } from '../../docker/index.ts';
+import { listLabelledResources, removeResources, type LabelledResource } from '../../harness/containers/index.ts';
+
+export interface CleanOptions {
+  all?: boolean;
+  dryRun?: boolean;
+  /** Only this run's resources. */
+  run?: string;
+}
+
+export interface CleanReport {
+  removed: LabelledResource[];
+  /** Resources of runs still alive (kept unless --all). */
+  kept: LabelledResource[];
+}
+
+export async function clean(options: CleanOptions, write: (line: string) => void): Promise<CleanReport> {
+  const client = await connectEngine();
+  const scope = options.run ? { runId: options.run } : {};
+  const every = await listLabelledResources(client, scope);
+  const dead = new Set((await listLabelledResources(client, { ...scope, deadOwnersOnly: true })).map((r) => r.id));
+  const selected = options.all ? every : every.filter((r) => dead.has(r.id));
+  const kept = every.filter((r) => !selected.includes(r));
+  const verb = options.dryRun ? 'would remove' : 'removing';
+  for (const r of selected) write(`${verb} ${r.kind} ${r.name} (run ${r.runId}, created ${r.createdAt ?? 'unknown'})`);
+  if (!options.dryRun && selected.length > 0) await removeResources(client, selected);
+  const containers = selected.filter((r) => r.kind === 'container').length;
+  write(
+    `${options.dryRun ? 'would remove' : 'removed'} ${containers} container(s) and ${selected.length - containers} network(s)` +
+      (kept.length > 0 ? `; kept ${kept.length} belonging to runs still alive (use --all to remove them too)` : ''),
+  );
+  return { removed: selected, kept };
+}
+
+export function register(program: Command, setExit: (code: number) => void): void {
+  program
+    .command('clean')
+    .description('Remove containers and networks left behind by crashed or killed container runs (found by their fulcrum.* labels).')
+    .option('--all', 'also remove resources of runs that are still alive')
+    .option('--dry-run', 'list what would be removed, remove nothing')
+    .option('--run <id>', 'only the resources of this run (the fulcrum.run label)')
+    .action(async (opts: CleanOptions) => {
+      await clean(opts, (line) => process.stdout.write(`${line}\n`));
+      setExit(0);
+    });
+}
