@@ -1,15 +1,37 @@
 // The scheduler registry: one factory per file, looked up by its config string.
-// Schedulers treat ctx.avoid as ineligible; wrap with wrappers/avoid.ts to fall back when all are avoided.
+// Every scheduler treats ctx.avoid as ineligible; wrap with wrappers/avoid.ts to fall back when
+// all eligible backends are avoided.
+import { dh } from './dh.ts';
+import { ewma } from './ewma.ts';
+import { first } from './first.ts';
+import { fo } from './fo.ts';
+import { iphash } from './iphash.ts';
+import { lblc } from './lblc.ts';
+import { lblcr } from './lblcr.ts';
 import { lc } from './lc.ts';
+import { maglev } from './maglev.ts';
+import { nq } from './nq.ts';
+import { ovf } from './ovf.ts';
+import { p2c } from './p2c.ts';
 import { random } from './random.ts';
+import { rendezvous } from './rendezvous.ts';
+import { ring } from './ring.ts';
 import { rr } from './rr.ts';
+import { sed } from './sed.ts';
+import { sh } from './sh.ts';
+import { wlc } from './wlc.ts';
+import { wrandom } from './wrandom.ts';
 import { wrr } from './wrr.ts';
 import type { SchedulerFactory } from './types.ts';
 
 export type * from './types.ts';
 export { SchedulerOptionError } from './types.ts';
 
-const factories: readonly SchedulerFactory[] = [rr, wrr, lc, random];
+const factories: readonly SchedulerFactory[] = [
+  rr, wrr, lc, wlc, sed, nq, random, wrandom, p2c, ewma,
+  sh, dh, iphash, ring, maglev, rendezvous, lblc, lblcr,
+  fo, ovf, first,
+];
 
 const byName = new Map(factories.map((f) => [f.name, f]));
 

@@ -1,0 +1,47 @@
+// rendezvous: highest random weight (Thaler & Ravishankar 1998). Every backend scores the key
+// with its own hash h in (0, 1); the highest score wins. Weighted by the logarithmic method
+// (Schindelhauer & Schomaker; "weighted rendezvous hashing"): score = −w / ln(h), which gives each
+// backend exactly a w/Σw share and moves only the keys of a removed backend. O(N) per pick, no table.
+import { fmix32, murmur3 } from '../keys/index.ts';
+import { canTake, sortedById } from './eligible.ts';
+import { keyOf } from './hash-key.ts';
+import { allowOnly } from './options.ts';
+import type { BackendView, PickContext, Scheduler, SchedulerFactory } from './types.ts';
+
+class Rendezvous implements Scheduler {
+  readonly name = 'rendezvous';
+  private backends: BackendView[] = [];
+  private seeds = new Uint32Array(0);
+
+  update(input: readonly BackendView[]): void {
+    this.backends = sortedById(input);
+    this.seeds = Uint32Array.from(this.backends, (b) => murmur3(b.id, 0x48525700));
+  }
+
+  pick(ctx: PickContext): BackendView | undefined {
+    const key = fmix32(keyOf(ctx));
+    let best: BackendView | undefined;
+    let bestScore = -Infinity;
+    for (let i = 0; i < this.backends.length; i++) {
+      const b = this.backends[i]!;
+      if (!canTake(b, ctx)) continue;
+      const h = (fmix32((key ^ this.seeds[i]!) >>> 0) + 0.5) / 4294967296;
+      const score = -b.weight / Math.log(h);
+      if (score > bestScore) {
+        best = b;
+        bestScore = score;
+      }
+    }
+    return best;
+  }
+}
+
+export const rendezvous: SchedulerFactory = {
+  name: 'rendezvous',
+  description: 'rendezvous / highest random weight hashing, weighted (−w/ln h)',
+  needsKey: true,
+  create(options) {
+    allowOnly('rendezvous', options, []);
+    return new Rendezvous();
+  },
+};

@@ -1,0 +1,115 @@
+// ring: consistent hashing on a ring (ketama). Each backend puts points on a 32-bit circle in
+// proportion to its weight; a key goes to the first point at or after it, clockwise. Removing a
+// backend moves only the keys its points owned (about 1/N). Points come from hashing "id-i":
+// murmur3 by default, or ketama's md5 (4 points per digest) with hash: md5.
+// Point count: pointsPerWeight × weight per backend (nginx `hash consistent` uses 160), or, when
+// ringSize is given, that many points in total shared by weight (Envoy ring_hash's ring size).
+// Sources: ketama (last.fm), nginx ngx_http_upstream_hash_module.c, Envoy ring_hash_lb.cc.
+import { md5Words, murmur3 } from '../keys/index.ts';
+import { canTake, sortedById } from './eligible.ts';
+import { keyOf } from './hash-key.ts';
+import { allowOnly, enumOption, numberOption } from './options.ts';
+import type { BackendView, PickContext, Scheduler, SchedulerFactory } from './types.ts';
+
+export interface RingOptions {
+  readonly pointsPerWeight: number;
+  readonly ringSize?: number;
+  readonly hash: 'murmur3' | 'md5';
+}
+
+export interface Ring {
+  /** Point positions, ascending. */
+  readonly points: Uint32Array;
+  /** owner[i] indexes `backends` for points[i]. */
+  readonly owner: Int32Array;
+  readonly backends: readonly BackendView[];
+}
+
+/** Pure: the ring for these backends (weight > 0 and usable ones only), independent of list order. */
+export function buildRing(input: readonly BackendView[], o: RingOptions): Ring {
+  const backends = sortedById(input.filter((b) => b.usable && b.weight > 0));
+  const totalWeight = backends.reduce((s, b) => s + b.weight, 0);
+  const counts = backends.map((b) =>
+    o.ringSize !== undefined ? Math.max(1, Math.round((o.ringSize * b.weight) / totalWeight)) : Math.max(1, Math.round(o.pointsPerWeight * b.weight)),
+  );
+  const total = counts.reduce((s, c) => s + c, 0);
+  const hashes = new Uint32Array(total);
+  const owners = new Int32Array(total);
+  let at = 0;
+  backends.forEach((b, bi) => {
+    const count = counts[bi]!;
+    if (o.hash === 'md5') {
+      for (let j = 0; at < total && j * 4 < count; j++) {
+        const words = md5Words(`${b.id}-${j}`);
+        for (let w = 0; w < 4 && j * 4 + w < count; w++) {
+          hashes[at] = words[w]!;
+          owners[at++] = bi;
+        }
+      }
+    } else {
+      for (let j = 0; j < count; j++) {
+        hashes[at] = murmur3(`${b.id}-${j}`);
+        owners[at++] = bi;
+      }
+    }
+  });
+  // Sort points by position; equal positions by backend index (ids are sorted), so it is stable.
+  const order = Array.from({ length: total }, (_, i) => i).sort((a, b) => hashes[a]! - hashes[b]! || owners[a]! - owners[b]!);
+  return {
+    points: Uint32Array.from(order, (i) => hashes[i]!),
+    owner: Int32Array.from(order, (i) => owners[i]!),
+    backends,
+  };
+}
+
+/** Index of the first point at or after `key`, wrapping to 0. */
+export function ringIndex(points: Uint32Array, key: number): number {
+  let lo = 0;
+  let hi = points.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (points[mid]! < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo === points.length ? 0 : lo;
+}
+
+class RingHash implements Scheduler {
+  readonly name = 'ring';
+  ring: Ring = { points: new Uint32Array(0), owner: new Int32Array(0), backends: [] };
+
+  constructor(private readonly options: RingOptions) {}
+
+  update(backends: readonly BackendView[]): void {
+    this.ring = buildRing(backends, this.options);
+  }
+
+  pick(ctx: PickContext): BackendView | undefined {
+    const { points, owner, backends } = this.ring;
+    const n = points.length;
+    if (n === 0) return undefined;
+    const start = ringIndex(points, keyOf(ctx));
+    // Walking clockwise past a backend that cannot take work is the same as removing it.
+    for (let s = 0; s < n; s++) {
+      const i = start + s < n ? start + s : start + s - n;
+      const b = backends[owner[i]!]!;
+      if (canTake(b, ctx)) return b;
+    }
+    return undefined;
+  }
+}
+
+export const ring: SchedulerFactory = {
+  name: 'ring',
+  description: 'consistent hash ring (ketama); pointsPerWeight (160) or ringSize, hash murmur3|md5',
+  needsKey: true,
+  create(options) {
+    allowOnly('ring', options, ['pointsPerWeight', 'ringSize', 'hash']);
+    const ringSize = options?.['ringSize'] === undefined ? undefined : numberOption('ring', options, 'ringSize', { default: 1024, min: 1, max: 8_388_608, integer: true });
+    return new RingHash({
+      pointsPerWeight: numberOption('ring', options, 'pointsPerWeight', { default: 160, min: 1, max: 10_000 }),
+      ...(ringSize !== undefined ? { ringSize } : {}),
+      hash: enumOption('ring', options, 'hash', ['murmur3', 'md5'] as const, 'murmur3'),
+    });
+  },
+};
