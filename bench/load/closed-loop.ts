@@ -45,14 +45,20 @@ export async function runClosedLoop(opts: ClosedLoopOptions): Promise<LoadOutcom
         connections: opts.connections,
         ...(opts.amount ? { amount: opts.amount } : { duration: opts.durationMs / 1000 }),
         timeout: Math.max(1, Math.ceil(timeoutMs / 1000)),
+        // autocannon notices its stop flag only on a sample tick (default every 1000 ms), so
+        // a 400 ms run would really last a second: tick every 50 ms instead.
+        sampleInt: 50,
       },
       (err, res) => (err ? reject(err) : resolve(res)),
     );
     const hardStop = setTimeout(() => instance.stop(), opts.durationMs + timeoutMs);
     const ticker = setInterval(() => opts.onTick?.(completed, (performance.now() - t0) / 1000), 1000);
     instance.on('response', (_client, _status, _bytes, responseTimeMs) => {
+      const at = performance.now() - t0;
+      // Count only what finished inside the window we divide by (autocannon may overrun it a little).
+      if (!opts.amount && at > opts.durationMs) return;
       completed++;
-      recorder.record(responseTimeMs, (performance.now() - t0) / 1000);
+      recorder.record(responseTimeMs, at / 1000);
     });
     instance.on('done', () => {
       clearTimeout(hardStop);

@@ -1,0 +1,218 @@
+// Runs scenarios: starts the backends and every runnable variant's balancer, measures the
+// generator's ceiling against a null target in the same interleaved schedule, and returns a
+// fulcrum/bench@1 run. Everything started is closed in `finally`, on every path.
+import { startBenchBackend, type BenchBackend } from '../backends/server.ts';
+import { runClosedLoop, runOpenLoop, type LoadOutcome } from '../load/index.ts';
+import { BENCH_SCHEMA, benchRunSchema, type BenchResult, type BenchRun, type BenchSample } from '../schema.ts';
+import type { BenchScenario, BenchVariant, LoadSpec } from '../scenarios/types.ts';
+import { benchTarget, type BenchTarget } from '../targets/index.ts';
+import { groupCpuSeconds } from './cpu.ts';
+import { benchEnvironment } from './environment.ts';
+import { freePort, launch, type Launched } from './launch.ts';
+import { interleave } from './plan.ts';
+
+/** A result within this fraction of the generator's ceiling is marked generator-bound. */
+export const GENERATOR_BOUND_FRACTION = 0.1;
+
+export interface RunOptions {
+  command: string[];
+  preset?: string;
+  /** Where progress lines go (stderr in the CLI). */
+  progress?: (line: string) => void;
+  /** Target lookup; tests inject fixtures. */
+  resolveTarget?: (name: string) => BenchTarget | undefined;
+  /** Loopback addresses: backends get .1, .2, … of backendNet; balancers listen on balancerHost. */
+  backendNet?: string;
+  balancerHost?: string;
+}
+
+const NULL = Symbol('null target');
+type Slot = { kind: typeof NULL } | { kind: 'variant'; variant: BenchVariant; id: string; url: string; pid: number };
+
+export async function runBench(scenarios: readonly BenchScenario[], options: RunOptions): Promise<BenchRun> {
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const say = options.progress ?? (() => {});
+  const resolve = options.resolveTarget ?? benchTarget;
+  const targetVersions: Record<string, string> = {};
+  const results: BenchResult[] = [];
+  const ceiling: BenchRun['ceiling'] = {};
+
+  for (const scenario of scenarios) {
+    const { results: r, ceiling: c } = await runScenario(scenario, resolve, options, say, targetVersions);
+    results.push(...r);
+    (ceiling[scenario.load.kind] ??= []).push(...c);
+  }
+  // Closed-loop ceilings are comparable across scenarios (same null target); open-loop ones are per rate,
+  // so generatorBound was decided per scenario above.
+  const run: BenchRun = {
+    schema: BENCH_SCHEMA,
+    startedAt: startedAt.toISOString(),
+    durationMs: performance.now() - t0,
+    command: options.command,
+    ...(options.preset ? { preset: options.preset } : {}),
+    environment: benchEnvironment(targetVersions),
+    ceiling,
+    results,
+  };
+  return benchRunSchema.parse(run);
+}
+
+async function runScenario(
+  scenario: BenchScenario,
+  resolve: (name: string) => BenchTarget | undefined,
+  options: RunOptions,
+  say: (line: string) => void,
+  targetVersions: Record<string, string>,
+): Promise<{ results: BenchResult[]; ceiling: number[] }> {
+  const net = options.backendNet ?? '127.30.0';
+  const balancerHost = options.balancerHost ?? '127.20.0.1';
+  const backends: BenchBackend[] = [];
+  const launched: Launched[] = [];
+  const results = new Map<string, BenchResult>();
+  const ceilingSamples: LoadOutcome[] = [];
+  say(`scenario ${scenario.name}: ${scenario.question}`);
+  try {
+    for (const [i, b] of scenario.backends.entries()) backends.push(await startBenchBackend({ id: b.id, model: b.model, host: `${net}.${i + 1}` }));
+    const nullTarget = await startBenchBackend({ id: 'null', model: { kind: 'fixed', ms: 0 }, host: `${net}.254` });
+    backends.push(nullTarget);
+    const serving = backends.slice(0, scenario.backends.length);
+
+    const slots: Slot[] = [{ kind: NULL }];
+    for (const variant of scenario.variants) {
+      const id = `${scenario.name}/${variant.target}/${variant.algorithm}/${variant.mode}`;
+      const result = baseResult(scenario, variant, id);
+      results.set(id, result);
+      const why = await unavailableReason(variant, resolve);
+      if (why) {
+        result.unavailable = why;
+        say(`  ${id}: unavailable: ${why}`);
+        continue;
+      }
+      const target = resolve(variant.target) as BenchTarget;
+      const version = await target.version();
+      if (version) targetVersions[target.name] = version;
+      try {
+        const port = await freePort(balancerHost);
+        const spec = target.render({
+          mode: variant.mode as 'http' | 'tcp',
+          algorithm: { name: variant.algorithm },
+          listen: { host: balancerHost, port },
+          backends: serving.map((b, i) => ({ id: b.id, host: b.host, port: b.port, weight: scenario.backends[i]?.weight ?? 1 })),
+        });
+        const proc = await launch(spec);
+        launched.push(proc);
+        slots.push({ kind: 'variant', variant, id, url: `http://${balancerHost}:${port}/`, pid: proc.pid });
+      } catch (err) {
+        result.unavailable = `failed to start: ${lastLines((err as Error).message)}`;
+        say(`  ${id}: ${result.unavailable}`);
+      }
+    }
+
+    const plan = interleave(slots, scenario.repetitions);
+    for (const step of plan) {
+      const slot = step.variant;
+      const label = slot.kind === NULL ? 'null target (generator ceiling)' : slot.id;
+      for (const b of backends) {
+        b.resetCount();
+        b.restartClock();
+      }
+      const url = slot.kind === NULL ? `http://${nullTarget.host}:${nullTarget.port}/` : slot.url;
+      const durationMs = step.warmup ? scenario.warmupMs : scenario.load.durationMs;
+      const cpuBefore = slot.kind === 'variant' ? await groupCpuSeconds(slot.pid) : undefined;
+      // Shares are read when the measured window closes, the same window the generator counts in.
+      let shares: Record<string, number> = {};
+      const snapshot = setTimeout(() => (shares = Object.fromEntries(serving.map((b) => [b.id, b.served()]))), durationMs);
+      const outcome = await generate(scenario.load, url, durationMs).finally(() => clearTimeout(snapshot));
+      const cpuAfter = slot.kind === 'variant' ? await groupCpuSeconds(slot.pid) : undefined;
+      const prefix = `  [${step.order + 1}/${plan.length}] ${label}`;
+      if (step.warmup) {
+        say(`${prefix} warm-up: ${Math.round(outcome.rps)} req/s`);
+        continue;
+      }
+      say(`${prefix} rep ${step.repetition + 1}: ${Math.round(outcome.rps)} req/s, p99 ${outcome.latencyMs.p99.toFixed(2)} ms${outcome.errors ? `, ${outcome.errors} errors` : ''}`);
+      if (slot.kind === NULL) {
+        ceilingSamples.push(outcome);
+        continue;
+      }
+      const sample: BenchSample = {
+        repetition: step.repetition,
+        order: step.order,
+        requests: outcome.requests,
+        rps: outcome.rps,
+        latencyMs: outcome.latencyMs,
+        errors: outcome.errors,
+        non2xx: outcome.non2xx,
+        ...(outcome.late !== undefined ? { late: outcome.late } : {}),
+        ...(outcome.dropped !== undefined ? { dropped: outcome.dropped } : {}),
+        backendShares: shares,
+        ...(cpuBefore !== undefined && cpuAfter !== undefined ? { balancerCpuSeconds: Math.max(0, cpuAfter - cpuBefore) } : {}),
+        timeline: outcome.timeline,
+      };
+      (results.get(slot.id) as BenchResult).samples.push(sample);
+    }
+  } finally {
+    await Promise.all(launched.map((l) => l.close()));
+    await Promise.all(backends.map((b) => b.close()));
+  }
+
+  const ceilingRps = ceilingSamples.map((o) => o.rps);
+  for (const r of results.values()) r.generatorBound = isGeneratorBound(r, scenario.load, ceilingRps);
+  return { results: [...results.values()], ceiling: ceilingRps };
+}
+
+/** Closed loop: the variant's median req/s is within 10 % of the null target's. Open loop: the
+ *  generator could not deliver 90 % of the asked rate even to the null target. */
+export function isGeneratorBound(r: BenchResult, load: LoadSpec, ceilingRps: readonly number[]): boolean {
+  if (r.samples.length === 0 || ceilingRps.length === 0) return false;
+  const ceiling = medianOf(ceilingRps);
+  if (load.kind === 'open') return ceiling < (1 - GENERATOR_BOUND_FRACTION) * load.rate;
+  return medianOf(r.samples.map((s) => s.rps)) >= (1 - GENERATOR_BOUND_FRACTION) * ceiling;
+}
+
+function medianOf(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
+function generate(load: LoadSpec, url: string, durationMs: number): Promise<LoadOutcome> {
+  return load.kind === 'closed'
+    ? runClosedLoop({ url, connections: load.connections, durationMs })
+    : runOpenLoop({ url, connections: load.connections, durationMs, rate: load.rate });
+}
+
+function baseResult(scenario: BenchScenario, variant: BenchVariant, id: string): BenchResult {
+  return {
+    id,
+    scenario: scenario.name,
+    target: variant.target,
+    algorithm: variant.algorithm,
+    mode: variant.mode,
+    load: scenario.load.kind,
+    connections: scenario.load.connections,
+    durationMs: scenario.load.durationMs,
+    ...(scenario.load.kind === 'open' ? { rate: scenario.load.rate } : {}),
+    backends: scenario.backends.map((b) => ({ id: b.id, model: b.model })),
+    generatorBound: false,
+    samples: [],
+  };
+}
+
+async function unavailableReason(variant: BenchVariant, resolve: (name: string) => BenchTarget | undefined): Promise<string | undefined> {
+  if (variant.mode.startsWith('lvs-')) return `${variant.mode} needs the LVS packet engine and the containers driver (not available to bench yet)`;
+  const target = resolve(variant.target);
+  if (!target) return `no target named "${variant.target}"`;
+  const available = await target.available();
+  if (!available.ok) return available.reason;
+  const modeWhy = target.modeUnavailable?.(variant.mode);
+  if (modeWhy) return modeWhy;
+  if (!target.capabilities.includes(variant.mode)) return `${target.name} does not claim mode ${variant.mode}`;
+  if (!target.capabilities.includes(`algorithm:${variant.algorithm}`)) return `${target.name} has no algorithm "${variant.algorithm}" (yet)`;
+  return undefined;
+}
+
+/** The end of a launch error: where balancers say what went wrong (HAProxy's [ALERT] lines). */
+function lastLines(message: string): string {
+  return message.split('\n').map((l) => l.trim()).filter(Boolean).slice(-2).join(' / ');
+}

@@ -1,0 +1,102 @@
+// The presets: each answers one question users ask. Durations are short so a preset finishes in
+// a few minutes on two cores; `quick` shrinks them further for tests and smoke runs.
+import type { BenchPreset, BenchScenario } from './types.ts';
+
+/** Three quick backends and one slow one: the case where the algorithm decides the p99. */
+const heterogeneous: BenchScenario['backends'] = [
+  { id: 'fast-1', model: { kind: 'lognormal', medianMs: 1, sigma: 0.5 } },
+  { id: 'fast-2', model: { kind: 'lognormal', medianMs: 1, sigma: 0.5 } },
+  { id: 'jitter', model: { kind: 'uniform', minMs: 0.5, maxMs: 3 } },
+  { id: 'slow', model: { kind: 'fixed', ms: 100 } },
+];
+
+const sameBackends: BenchScenario['backends'] = [
+  { id: 'b1', model: { kind: 'fixed', ms: 0 } },
+  { id: 'b2', model: { kind: 'fixed', ms: 0 } },
+  { id: 'b3', model: { kind: 'fixed', ms: 0 } },
+];
+
+export const ALGORITHMS_TO_COMPARE = ['rr', 'wrr', 'random', 'lc', 'p2c', 'ewma'];
+
+export const presets: Record<string, BenchPreset> = {
+  algorithms: {
+    name: 'algorithms',
+    description: 'The reference balancer with each algorithm against heterogeneous backends, one slow: which algorithms protect p99?',
+    scenarios: [
+      {
+        name: 'slow-one',
+        question: 'One of four backends answers in 100 ms: which algorithms keep it out of the p99 (closed loop, 32 connections)?',
+        backends: heterogeneous,
+        variants: ALGORITHMS_TO_COMPARE.map((algorithm) => ({ target: 'reference', algorithm, mode: 'http' as const })),
+        load: { kind: 'closed', connections: 32, durationMs: 2000 },
+        repetitions: 5,
+        warmupMs: 1000,
+      },
+      {
+        name: 'slow-one-open',
+        question: 'The same backends at a constant 400 req/s (open loop, latency from intended send time).',
+        backends: heterogeneous,
+        variants: ALGORITHMS_TO_COMPARE.map((algorithm) => ({ target: 'reference', algorithm, mode: 'http' as const })),
+        load: { kind: 'open', connections: 64, durationMs: 2000, rate: 400 },
+        repetitions: 5,
+        warmupMs: 1000,
+      },
+      {
+        name: 'degrading',
+        question: 'Heavy-tailed backends, one of which degrades from 1 ms to 30 ms half-way through each run (1 s in).',
+        backends: [
+          { id: 'pareto-1', model: { kind: 'pareto', minMs: 0.5, alpha: 2.5 } },
+          { id: 'pareto-2', model: { kind: 'pareto', minMs: 0.5, alpha: 2.5 } },
+          { id: 'degrades', model: { kind: 'degrading', beforeMs: 1, degradedMs: 30, afterS: 1 } },
+        ],
+        variants: ['rr', 'lc', 'p2c', 'ewma'].map((algorithm) => ({ target: 'reference', algorithm, mode: 'http' as const })),
+        load: { kind: 'closed', connections: 16, durationMs: 2000 },
+        repetitions: 5,
+        warmupMs: 500,
+      },
+    ],
+  },
+  targets: {
+    name: 'targets',
+    description: 'Reference vs HAProxy vs nginx, L7 and L4, same backends, same generator.',
+    scenarios: [
+      {
+        name: 'proxy-overhead',
+        question: 'How much throughput and latency does each balancer cost, L7 and L4 terminating (closed loop, 32 connections, backends answer at once)?',
+        backends: sameBackends,
+        variants: ['reference', 'haproxy', 'nginx'].flatMap((target) => (['http', 'tcp'] as const).map((mode) => ({ target, algorithm: 'rr', mode }))),
+        load: { kind: 'closed', connections: 32, durationMs: 2000 },
+        repetitions: 5,
+        warmupMs: 1000,
+      },
+    ],
+  },
+  modes: {
+    name: 'modes',
+    description: 'L7 vs L4 terminating vs the LVS modes (LVS is listed as unavailable until the packet engine lands).',
+    scenarios: [
+      {
+        name: 'modes',
+        question: 'What does each forwarding mode cost on the reference balancer?',
+        backends: sameBackends,
+        variants: (['http', 'tcp', 'lvs-nat', 'lvs-dr', 'lvs-tun'] as const).map((mode) => ({ target: 'reference', algorithm: 'rr', mode })),
+        load: { kind: 'closed', connections: 32, durationMs: 2000 },
+        repetitions: 5,
+        warmupMs: 1000,
+      },
+    ],
+  },
+};
+
+/** Shrinks a preset for smoke runs and tests: 3 repetitions of 1 s (open loop: at most 200 req/s). */
+export function quick(preset: BenchPreset): BenchPreset {
+  return {
+    ...preset,
+    scenarios: preset.scenarios.map((s) => ({
+      ...s,
+      repetitions: 3,
+      warmupMs: 200,
+      load: s.load.kind === 'open' ? { ...s.load, durationMs: 1000, rate: Math.min(200, s.load.rate) } : { ...s.load, durationMs: 1000 },
+    })),
+  };
+}
