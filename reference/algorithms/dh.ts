@@ -1,7 +1,7 @@
 // dh: destination hashing. The key (the destination address by default) selects one of
 // 2^tableBits buckets, assigned to backends in turn regardless of weight (weight only says 0 =
 // quiesced); used for cache clusters where one destination should stay on one cache.
-// Buckets of a backend that cannot take work are probed onward. Source: Linux IPVS ip_vs_dh.c.
+// Keys of a backend that cannot take work are re-hashed elsewhere. Source: Linux IPVS ip_vs_dh.c.
 import { HashBuckets } from './hash-buckets.ts';
 import { keyOf } from './hash-key.ts';
 import { allowOnly, numberOption } from './options.ts';

@@ -1,7 +1,11 @@
 // IPVS sh/dh bucket table: 2^bits buckets, each naming a backend. Backends (sorted by id, so the
 // table does not depend on list order) fill buckets in turn, a weighted backend taking `weight`
-// consecutive buckets (IPVS sh) or one each (IPVS dh). A backend that cannot take work has its
-// buckets probed onward (IPVS sh-fallback), so other keys keep their backend when one goes down.
+// consecutive buckets (IPVS sh) or one each (IPVS dh); weight 0 still holds one bucket, as in
+// IPVS, so quiescing a backend does not reshuffle the others. A key whose bucket's backend cannot
+// take work is re-hashed to another bucket (IPVS sh-fallback), so other keys keep their backend
+// when one goes down. IPVS probes the next buckets in line; re-hashing instead spreads the keys of
+// a down backend over all the others rather than piling them onto its neighbour.
+import { fmix32 } from '../keys/index.ts';
 import { canTake, sortedById } from './eligible.ts';
 import { hash32 } from './hash-key.ts';
 import type { BackendView, PickContext } from './types.ts';
@@ -41,6 +45,12 @@ export class HashBuckets {
     const size = this.table.length;
     if (this.list.length === 0) return undefined;
     const home = hash32(key, this.bits);
+    let bucket = home;
+    for (let attempt = 1; attempt <= 2 * size; attempt++) {
+      const b = this.list[this.table[bucket]!]!;
+      if (canTake(b, ctx)) return b;
+      bucket = hash32(fmix32((key + attempt) >>> 0), this.bits);
+    }
     for (let offset = 0; offset < size; offset++) {
       const b = this.list[this.table[(home + offset) & (size - 1)]!]!;
       if (canTake(b, ctx)) return b;

@@ -30,12 +30,13 @@ class IpHash implements Scheduler {
       for (const byte of bytes) hash = (hash * 113 + byte) % 6271;
       let w = hash % this.total;
       let i = 0;
-      while (w >= this.list[i]!.weight) {
+      // Weights may have changed since update(); running off the end counts as a miss.
+      while (i < this.list.length && w >= this.list[i]!.weight) {
         w -= this.list[i]!.weight;
         i++;
       }
-      const b = this.list[i]!;
-      if (canTake(b, ctx)) return b;
+      const b = this.list[i];
+      if (b && canTake(b, ctx)) return b;
     }
     return this.roundRobin(ctx);
   }

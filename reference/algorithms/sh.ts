@@ -1,7 +1,7 @@
 // sh: source hashing. The key (the client's address by default; address+port with key.from
 // source-ip-port, IPVS's "sh-port") selects one of 2^tableBits buckets; a backend owns `weight`
 // consecutive buckets, so a client sticks to one backend while the set is stable. Buckets of a
-// backend that cannot take work are probed onward (IPVS sh-fallback). Source: Linux IPVS ip_vs_sh.c.
+// backend that cannot take work are re-hashed elsewhere (IPVS sh-fallback). Source: Linux IPVS ip_vs_sh.c.
 // Like IPVS, a table smaller than the total weight leaves later backends without buckets: raise
 // tableBits (default 8, as IPVS's CONFIG_IP_VS_SH_TAB_BITS) for large pools.
 import { HashBuckets } from './hash-buckets.ts';
