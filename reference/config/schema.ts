@@ -86,6 +86,10 @@ export const listenerSchema = z
       })
       .default({ connect: 2000, response: 30_000, idle: 60_000 }),
     health: healthSchema.optional(),
+    /** Extra attempts on another backend when the connect failed, so nothing reached the backend
+     *  (refused or timed out; http also: a reset reused keep-alive connection for a body-less
+     *  idempotent request). 0 turns retries off (conformance runs of "no silent retries"). */
+    retries: z.int().min(0).max(10).default(1),
     backends: z.array(backendSchema).min(1, 'needs at least one backend'),
   })
   .superRefine((l, ctx) => {

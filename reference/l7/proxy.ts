@@ -49,6 +49,9 @@ export class HttpProxy {
   private readonly ctx: MutablePickContext;
   /** Set when close() starts: responses then carry Connection: close so keep-alive clients leave. */
   closing = false;
+  /** Exchanges not yet ended (their response closed), so close() can wait for their leases. */
+  inFlight = 0;
+  private onIdle: (() => void) | undefined;
 
   constructor(private readonly options: HttpProxyOptions) {
     this.ctx = { key: undefined, attempt: 0, avoid: undefined, now: options.now, rng: options.rng };
@@ -67,6 +70,8 @@ export class HttpProxy {
     clearTimeout(timer);
     this.server.closeAllConnections();
     await closed;
+    // Cut responses emit 'close' a tick later; wait so every lease is released when close() resolves.
+    if (this.inFlight > 0) await new Promise<void>((resolve) => (this.onIdle = resolve));
     for (const agent of this.agents.values()) agent.destroy();
   }
 
@@ -88,7 +93,13 @@ export class HttpProxy {
     return agent;
   }
 
+  /** Called by an exchange when its response has closed. */
+  ended(): void {
+    if (--this.inFlight === 0) this.onIdle?.();
+  }
+
   private handle(req: IncomingMessage, res: ServerResponse): void {
+    this.inFlight++;
     new Exchange(this, this.options, this.ctx, req, res).forward(0);
   }
 }
@@ -115,6 +126,7 @@ class Exchange {
       this.clearTimer();
       if (this.upstream !== undefined && !this.upstream.destroyed && !res.writableFinished) this.upstream.destroy();
       this.lease?.release({ ok: !this.backendFailed });
+      proxy.ended();
     });
   }
 

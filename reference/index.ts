@@ -1,0 +1,11 @@
+// The reference balancer's door: other rooms import from here.
+export { startBalancer, ListenError, formatAddress } from './daemon.ts';
+export type { BalancerOptions, RunningBalancer, RunningListener } from './daemon.ts';
+export { loadConfig, parseConfig } from './config/load.ts';
+export { ConfigError } from './config/errors.ts';
+export type { BalancerConfig, ListenerConfig, BackendConfig, HealthConfig, KeyConfig } from './config/schema.ts';
+export { schedulerFactory, schedulerNames } from './algorithms/index.ts';
+export type { Scheduler, SchedulerFactory, BackendView, PickContext } from './algorithms/index.ts';
+export { proxyHeaderV1, proxyHeaderV2 } from './l4/index.ts';
+export { statsSnapshot, prometheusText } from './admin/index.ts';
+export type { Stats } from './admin/index.ts';
