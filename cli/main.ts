@@ -7,6 +7,7 @@ type Register = (program: Command, setExit: (code: number) => void) => void;
 
 const commands: Array<() => Promise<{ register: Register }>> = [
   () => import('./commands/clean.ts'),
+  () => import('./commands/serve.ts'),
 ];
 
 export async function main(argv: string[]): Promise<number> {
