@@ -105,6 +105,11 @@ export class ConnTable {
     this.reverse = withReverseIndex ? new Int32Array(slots) : undefined;
   }
 
+  /** True when replies can be matched (NAT). */
+  get hasReverse(): boolean {
+    return this.reverse !== undefined;
+  }
+
   get size(): number {
     return this.count;
   }

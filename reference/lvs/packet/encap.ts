@@ -32,9 +32,15 @@ export function encapsulate(buf: Uint8Array, prefix: number, prefixLen: number, 
   const newPrefix = prefix - overhead;
   if (newPrefix < 0) throw new RangeError('no headroom for the tunnel header');
   buf.copyWithin(newPrefix, prefix, prefix + prefixLen);
-  const outerIp = newPrefix + prefixLen;
+  writeOuterHeader(buf, newPrefix + prefixLen, end - ip, kind, outer);
+  return newPrefix;
+}
+
+/** Writes the outer IPv4 header (and the GRE header) for an inner packet of innerLength bytes that follows it. */
+export function writeOuterHeader(buf: Uint8Array, outerIp: number, innerLength: number, kind: Encapsulation, outer: OuterHeader): void {
+  const overhead = encapsulationOverhead(kind);
   writeIPv4Header(buf, outerIp, {
-    totalLength: end - ip + overhead,
+    totalLength: innerLength + overhead,
     id: outer.id,
     dontFragment: outer.dontFragment,
     ttl: outer.ttl,
@@ -47,7 +53,6 @@ export function encapsulate(buf: Uint8Array, prefix: number, prefixLen: number, 
     write16(buf, outerIp + IPV4_MIN_HDR, 0); // no checksum, key or sequence; version 0
     write16(buf, outerIp + IPV4_MIN_HDR + 2, ETHERTYPE_IPV4);
   }
-  return newPrefix;
 }
 
 export interface Decapsulated {

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../config/errors.ts';
+import { parseLvsConfigText } from './config.ts';
+
+const ok = `
+interfaces: { outside: veth0 }
+services:
+  - { name: web, mode: dr, vip: 198.19.1.100, port: 80, backends: [ { id: rs1, address: 198.19.1.11 } ] }
+`;
+
+function problems(text: string): string[] {
+  try {
+    parseLvsConfigText(text, 'lvs.yaml');
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return [...(err as ConfigError).problems];
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('LVS config', () => {
+  it('fills defaults: rr, tcp, source-ip key, 1M flows, expire removed servers, IPIP at MTU 1500', () => {
+    const c = parseLvsConfigText(ok, 'lvs.yaml');
+    const s = c.services[0]!;
+    expect(s).toMatchObject({ protocol: 'tcp', algorithm: { name: 'rr' }, key: 'source-ip', tunnel: { encapsulation: 'ipip', mtu: 1500 } });
+    expect(s.vip).toBe(0xc6130164);
+    expect(s.backends[0]!.address).toEqual({ ip: 0xc613010b, port: undefined });
+    expect(c.conntrack).toMatchObject({ maxFlows: 1_000_000, removedServer: 'expire', sloppyTcp: false });
+    expect(c.conntrack.timeouts.tcpEstablished).toBe(900_000);
+  });
+
+  it('names the field for each mistake', () => {
+    const p = problems(`
+interfaces: { outside: veth0 }
+services:
+  - { name: a, mode: nat, vip: 198.19.1.300, port: 0, protocol: any, algorithm: nope, backends: [ { id: x, address: "1.2.3.4:99999" } ] }
+  - { name: b, mode: dr, vip: 198.19.1.1, port: 80, backends: [ { id: x, address: "1.2.3.4:81" }, { id: x, address: 1.2.3.5 } ] }
+`);
+    expect(p).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^services\[0\]\.vip: "198.19.1.300" is not an IPv4/),
+        expect.stringMatching(/^services\[0\]\.backends\[0\]\.address: .* optional :port/),
+        expect.stringMatching(/^services\[1\]\.backends\[0\]\.address: DR cannot change the port/),
+        expect.stringMatching(/^services\[1\]\.backends\[1\]\.id: duplicate id "x"/),
+      ]),
+    );
+  });
+
+  it('refuses NAT for every port or protocol, and unknown algorithms', () => {
+    const p = problems(`
+interfaces: { outside: veth0 }
+services:
+  - { name: a, mode: nat, vip: 198.19.1.1, port: 0, algorithm: no-such, backends: [ { id: x, address: 1.2.3.4 } ] }
+`);
+    expect(p).toEqual(expect.arrayContaining([expect.stringMatching(/^services\[0\]\.port: NAT needs/), expect.stringMatching(/^services\[0\]\.algorithm: unknown algorithm "no-such"/)]));
+  });
+});

@@ -1,0 +1,157 @@
+// The LVS engine's config (a proposal: to become `mode: nat|dr|tun` listeners in reference/config/schema.ts).
+//
+//   interfaces: { outside: eth0, inside: eth1 }   # inside: the real servers' side (NAT, TUN); defaults to outside
+//   conntrack: { maxFlows: 1000000, removedServer: expire, timeouts: { tcpEstablished: 15m, udp: 5m } }
+//   services:
+//     - { name: web, mode: dr, vip: 198.19.1.100, port: 80, protocol: tcp, algorithm: wlc,
+//         persistence: { timeout: 5m, netmask: 24 },
+//         backends: [ { id: rs1, address: 198.19.1.11, weight: 1 } ] }
+//     - { name: tunnelled, mode: tun, vip: 198.19.1.101, port: 0, protocol: any,
+//         tunnel: { encapsulation: gre, mtu: 1500 }, backends: [ … ] }
+import { z } from 'zod';
+import { parse as parseYaml } from 'yaml';
+import { ConfigError, describeIssues } from '../config/errors.ts';
+import { algorithmSchema, parseDuration } from '../config/schema.ts';
+import { schedulerFactory } from '../algorithms/index.ts';
+import { parseIPv4 } from './packet/ipv4.ts';
+
+const duration = z.union([z.number(), z.string()]).transform((v, ctx) => {
+  const ms = parseDuration(v);
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration (use 500, "500ms", "2s" or "1m")` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const ipv4 = z.string().transform((v, ctx) => {
+  try {
+    return parseIPv4(v);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: `"${v}" is not an IPv4 address` });
+    return z.NEVER;
+  }
+});
+
+/** "198.19.2.11" or "198.19.2.11:8080" (a port only in NAT mode). */
+const serverAddress = z.string().transform((v, ctx) => {
+  const m = /^([\d.]+)(?::(\d{1,5}))?$/.exec(v.trim());
+  let ip: number | undefined;
+  try {
+    ip = m ? parseIPv4(m[1]!) : undefined;
+  } catch {
+    ip = undefined;
+  }
+  const port = m?.[2] === undefined ? undefined : Number(m[2]);
+  if (ip === undefined || (port !== undefined && port > 65535)) {
+    ctx.addIssue({ code: 'custom', message: `"${v}" is not an IPv4 address with an optional :port` });
+    return z.NEVER;
+  }
+  return { ip, port };
+});
+
+const ifname = z.string().regex(/^[A-Za-z0-9_.@-]{1,15}$/, 'is not an interface name');
+
+export const lvsBackendSchema = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, "_", "." or "-"'),
+  address: serverAddress,
+  weight: z.int().min(0).max(1_000_000).default(1),
+});
+
+export const lvsServiceSchema = z
+  .strictObject({
+    name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, "_", "." or "-"'),
+    mode: z.enum(['nat', 'dr', 'tun']),
+    vip: ipv4,
+    /** 0: every port (DR/TUN only, like IPVS firewall-mark services). */
+    port: z.int().min(0).max(65535),
+    /** any: every IP protocol, forwarded unchanged (DR/TUN only). */
+    protocol: z.enum(['tcp', 'udp', 'any']).default('tcp'),
+    algorithm: algorithmSchema.default({ name: 'rr' }),
+    /** What hashing schedulers hash. */
+    key: z.enum(['source-ip', 'source-ip-port', 'destination-ip']).default('source-ip'),
+    /** IPVS -p/-M: a client network sticks to one real server for `timeout` after its last new flow. */
+    persistence: z.strictObject({ timeout: duration, netmask: z.int().min(0).max(32).default(32) }).optional(),
+    /** TUN: how to encapsulate and the MTU of the path to the real servers. */
+    tunnel: z
+      .strictObject({ encapsulation: z.enum(['ipip', 'gre']).default('ipip'), mtu: z.int().min(576).max(65535).default(1500) })
+      .default({ encapsulation: 'ipip', mtu: 1500 }),
+    backends: z.array(lvsBackendSchema).min(1, 'needs at least one backend'),
+  })
+  .superRefine((s, ctx) => {
+    if (s.mode === 'nat' && (s.protocol === 'any' || s.port === 0)) {
+      ctx.addIssue({ code: 'custom', path: [s.port === 0 ? 'port' : 'protocol'], message: 'NAT needs one protocol (tcp or udp) and a port' });
+    }
+    if (!schedulerFactory(s.algorithm.name)) ctx.addIssue({ code: 'custom', path: ['algorithm'], message: `unknown algorithm "${s.algorithm.name}"` });
+    const seen = new Set<string>();
+    s.backends.forEach((b, i) => {
+      if (seen.has(b.id)) ctx.addIssue({ code: 'custom', path: ['backends', i, 'id'], message: `duplicate id "${b.id}"` });
+      seen.add(b.id);
+      if (s.mode !== 'nat' && b.address.port !== undefined && b.address.port !== s.port) {
+        ctx.addIssue({ code: 'custom', path: ['backends', i, 'address'], message: `${s.mode.toUpperCase()} cannot change the port: leave it out or use ${s.port}` });
+      }
+    });
+  });
+
+const timeoutsSchema = z
+  .strictObject({
+    tcpEstablished: duration.default(900_000),
+    tcpTransient: duration.default(60_000),
+    tcpClosed: duration.default(10_000),
+    udp: duration.default(300_000),
+    other: duration.default(300_000),
+  })
+  .default({ tcpEstablished: 900_000, tcpTransient: 60_000, tcpClosed: 10_000, udp: 300_000, other: 300_000 });
+
+export const lvsConfigSchema = z
+  .strictObject({
+    interfaces: z.strictObject({ outside: ifname, inside: ifname.optional() }),
+    conntrack: z
+      .strictObject({
+        maxFlows: z.int().min(1).max(16_000_000).default(1_000_000),
+        timeouts: timeoutsSchema,
+        /** A removed real server's flows: dropped at once (expire) or moved to another server on their next packet. */
+        removedServer: z.enum(['expire', 'reschedule']).default('expire'),
+        /** Schedule mid-stream TCP packets without a flow (after a balancer restart). IPVS: sloppy_tcp. */
+        sloppyTcp: z.boolean().default(false),
+      })
+      .default({
+        maxFlows: 1_000_000,
+        timeouts: { tcpEstablished: 900_000, tcpTransient: 60_000, tcpClosed: 10_000, udp: 300_000, other: 300_000 },
+        removedServer: 'expire',
+        sloppyTcp: false,
+      }),
+    services: z.array(lvsServiceSchema).min(1, 'needs at least one service'),
+  })
+  .superRefine((c, ctx) => {
+    const names = new Set<string>();
+    const keys = new Set<string>();
+    c.services.forEach((s, i) => {
+      if (names.has(s.name)) ctx.addIssue({ code: 'custom', path: ['services', i, 'name'], message: `duplicate name "${s.name}"` });
+      names.add(s.name);
+      const key = `${s.vip}/${s.protocol}/${s.port}`;
+      if (keys.has(key)) ctx.addIssue({ code: 'custom', path: ['services', i], message: 'another service has the same vip, protocol and port' });
+      keys.add(key);
+    });
+  });
+
+export type LvsConfig = z.output<typeof lvsConfigSchema>;
+export type LvsServiceConfig = z.output<typeof lvsServiceSchema>;
+export type LvsBackendConfig = z.output<typeof lvsBackendSchema>;
+
+/** Validates parsed YAML/JSON; ConfigError names every bad field. */
+export function parseLvsConfig(raw: unknown, source: string): LvsConfig {
+  const parsed = lvsConfigSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(source, describeIssues(parsed.error));
+  return parsed.data;
+}
+
+export function parseLvsConfigText(text: string, source: string): LvsConfig {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (err) {
+    throw new ConfigError(source, [`not valid YAML: ${(err as Error).message.split('\n')[0]}`]);
+  }
+  return parseLvsConfig(raw, source);
+}
