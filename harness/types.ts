@@ -49,7 +49,7 @@ export interface Scenario {
 export interface TargetLaunch {
   /** Files relative to a fresh working directory the driver creates. */
   files: { path: string; content: string }[];
-  /** argv; '{{dir}}' in any element is replaced with that working directory. */
+  /** argv; '{{dir}}' in any element (and in file contents) is replaced with that working directory. */
   command: string[];
   env?: Record<string, string>;
   /** The balancer is up when this endpoint accepts TCP (for udp: the admin endpoint or a fixed delay). */
@@ -82,4 +82,30 @@ export interface ScenarioPlan {
   proxyProtocol?: Scenario['proxyProtocol'];
   /** Ask the driver for an admin endpoint (targets that have one render it). */
   admin?: boolean;
+}
+
+/** What a check's run() gets: the started topology and what the target claims. Checks drive
+ *  traffic only through topology.clients and read backends only through topology.backends. */
+export interface CheckContext {
+  readonly topology: import('./topology.ts').StartedTopology;
+  readonly capabilities: readonly Capability[];
+  /** Progress detail for a person (stderr in the CLI). */
+  log(line: string): void;
+}
+
+/** A conformance check: data (id, needs, scenario) plus one function that returns a verdict.
+ *  No retries: a check passes, fails with evidence, or is skipped with a reason. */
+export interface Check {
+  /** Stable dotted id, "<concern>.<name>", e.g. "distribution.rr". */
+  readonly id: string;
+  readonly title: string;
+  /** Capabilities the target must claim; otherwise the check is skipped naming the missing ones. */
+  readonly requires: readonly Capability[];
+  /** For statistical checks: the designed probability that a correct balancer fails (≤ 1e-4). */
+  readonly falseFailureProbability?: number;
+  /** How the verdict is decided, with the bounds it uses (for a person reading the report). */
+  readonly notes?: string;
+  /** The scenario this check needs, derived from the base (3 backends b1..b3, weight 1, http, rr). */
+  scenario(base: ScenarioPlan): ScenarioPlan;
+  run(ctx: CheckContext): Promise<Verdict>;
 }

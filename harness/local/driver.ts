@@ -1,0 +1,139 @@
+// The local driver: every host is a process (or, for clients, a source address) on loopback.
+// Clients send from 127.10.0.x, the balancer listens on 127.20.0.1, backends on 127.30.0.x, so that
+// source rewriting is observable without privileges. Ports are chosen free at start.
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { LoopbackClient } from './client.ts';
+import { LocalBackend } from './backend.ts';
+import { spawnGroup, type SpawnedProcess } from './process.ts';
+import { acceptsTcp, freePort, portIsFree } from './ports.ts';
+import { trackTeardown } from './cleanup.ts';
+import type { Driver, StartOptions, StartedTopology, TopologySpec } from '../topology.ts';
+import type { Endpoint, Scenario, TargetLaunch } from '../types.ts';
+
+export const CLIENT_NET = '127.10.0.';
+export const BALANCER_HOST = '127.20.0.1';
+export const BACKEND_NET = '127.30.0.';
+
+/** The balancer did not come up, or a host could not start. The message names the target, the
+ *  address and carries the tail of the balancer's output. */
+export class TopologyStartError extends Error {
+  readonly code = 'FULCRUM_ERR_TOPOLOGY_START';
+}
+
+export interface LocalStartOptions extends StartOptions {
+  /** Listen on this port instead of a free one (users with firewall rules; tests of "port in use"). */
+  listenPort?: number;
+}
+
+export const localDriver: Driver = {
+  name: 'local',
+  available: async () => ({ ok: true }),
+  start: (spec, options) => startLocal(spec, options),
+};
+
+export async function startLocal(spec: TopologySpec, options: LocalStartOptions = {}): Promise<StartedTopology> {
+  const log = options.log ?? (() => {});
+  const undo: Array<() => Promise<void>> = [];
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      for (const step of undo.reverse()) await step().catch(() => {});
+      untrack();
+    })());
+  const untrack = trackTeardown(stop);
+
+  try {
+    const settled = await Promise.allSettled(spec.plan.backends.map((b, i) => LocalBackend.start(b.id, b.weight, `${BACKEND_NET}${i + 1}`)));
+    const backends: LocalBackend[] = [];
+    for (const s of settled) if (s.status === 'fulfilled') backends.push(s.value);
+    undo.push(async () => void (await Promise.all(backends.map((b) => b.stop()))));
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+
+    const port = options.listenPort ?? (await freePort(BALANCER_HOST));
+    if (!(await portIsFree(BALANCER_HOST, port))) throw new TopologyStartError(`target ${spec.target.name}: listen address ${BALANCER_HOST}:${port} is already in use`);
+    const listen: Endpoint = { host: BALANCER_HOST, port };
+    const admin = spec.plan.admin ? { host: BALANCER_HOST, port: await freePort(BALANCER_HOST) } : undefined;
+    const { backends: _planned, admin: _wantsAdmin, ...rest } = spec.plan;
+    const scenario: Scenario = {
+      ...rest,
+      listen,
+      ...(admin ? { admin } : {}),
+      backends: backends.map((b) => ({ id: b.id, weight: b.weight, ...b.endpoint })),
+    };
+
+    const launch = spec.target.render(scenario);
+    const dir = await mkdtemp(join(tmpdir(), `fulcrum-${spec.target.name.replace(/[^A-Za-z0-9_.-]/g, '_')}-`));
+    undo.push(() => rm(dir, { recursive: true, force: true }));
+    for (const file of launch.files) {
+      const path = join(dir, file.path);
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, file.content.replaceAll('{{dir}}', dir));
+    }
+    const command = launch.command.map((arg) => arg.replaceAll('{{dir}}', dir));
+    const balancer = await spawnGroup(command, { cwd: dir, env: launch.env, label: `target ${spec.target.name}` }).catch((err: Error) => {
+      throw new TopologyStartError(err.message);
+    });
+    undo.push(() => balancer.kill(1500));
+    await waitReady(spec.target.name, balancer, scenario, launch, options.readyTimeoutMs ?? 10_000);
+    log(`${spec.target.name} up on ${listen.host}:${listen.port} with ${backends.length} backends`);
+
+    const clients = Array.from({ length: spec.clients ?? 1 }, (_, i) => new LoopbackClient(`${CLIENT_NET}${i + 1}`, listen));
+    const byId = new Map(backends.map((b) => [b.id, b]));
+    return {
+      scenario,
+      entry: listen,
+      clients,
+      backends,
+      balancer: {
+        description: balancer.description,
+        logs: () => balancer.logs(),
+        exited: () => balancer.exited(),
+        stop: () => balancer.kill(1500),
+      },
+      backend(id: string) {
+        const b = byId.get(id);
+        if (!b) throw new Error(`no backend "${id}" in this topology (have ${[...byId.keys()].join(', ')})`);
+        return b;
+      },
+      stop,
+      [Symbol.asyncDispose]: stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+async function waitReady(name: string, proc: SpawnedProcess, scenario: Scenario, launch: TargetLaunch, timeoutMs: number): Promise<void> {
+  const when = launch.readyWhen ?? (scenario.mode === 'udp' ? { delayMs: 500 } : { tcp: scenario.listen });
+  const where = `${scenario.listen.host}:${scenario.listen.port}`;
+  const early = () => {
+    const e = proc.exited();
+    return e ? new TopologyStartError(`target ${name} exited (code ${e.code}, signal ${e.signal}) before it was ready on ${where}\n${indent(proc.logs())}`) : undefined;
+  };
+  if ('delayMs' in when) {
+    await Promise.race([new Promise((r) => setTimeout(r, when.delayMs)), proc.whenExited()]);
+    const err = early();
+    if (err) throw err;
+    return;
+  }
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    const err = early();
+    if (err) throw err;
+    if (await acceptsTcp(when.tcp.host, when.tcp.port, 300)) {
+      const late = early();
+      if (late) throw late;
+      return;
+    }
+    await Promise.race([new Promise((r) => setTimeout(r, 50)), proc.whenExited()]);
+  }
+  throw new TopologyStartError(`target ${name} did not accept connections on ${when.tcp.host}:${when.tcp.port} within ${timeoutMs} ms\n${indent(proc.logs())}`);
+}
+
+function indent(logs: string): string {
+  return logs.trim() ? `  its output (last lines):\n${logs.trim().split('\n').map((l) => `    ${l}`).join('\n')}` : '  (it printed nothing)';
+}

@@ -1,0 +1,75 @@
+// The reference balancer as a target: renders our own YAML config (reference/config/schema.ts)
+// from the scenario and runs `fulcrum serve --config {{dir}}/lb.yaml`.
+import { access, readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import type { Capability, Scenario, Target, TargetLaunch } from '../types.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/fulcrum.js', import.meta.url));
+const PACKAGE_JSON = new URL('../../package.json', import.meta.url);
+const SERVE_COMMAND = fileURLToPath(new URL('../../cli/commands/serve.ts', import.meta.url));
+
+/** Algorithms of the foundation issue; the catalogue adds more (each becomes 'algorithm:<name>'). */
+export const REFERENCE_ALGORITHMS = ['rr', 'wrr', 'lc', 'random'] as const;
+
+export const REFERENCE_CAPABILITIES: readonly Capability[] = [
+  'http',
+  'tcp',
+  'udp',
+  'xff',
+  'forwarded',
+  'xfp',
+  'proxy-protocol:v1',
+  'proxy-protocol:v2',
+  'health:tcp',
+  'health:http',
+  ...REFERENCE_ALGORITHMS.map((a) => `algorithm:${a}`),
+];
+
+const hostPort = (e: { host: string; port: number }) => (e.host.includes(':') ? `[${e.host}]:${e.port}` : `${e.host}:${e.port}`);
+
+/** The reference balancer's config for a scenario: one listener named "main". Pure. */
+export function referenceConfig(s: Scenario): Record<string, unknown> {
+  return {
+    version: 1,
+    ...(s.admin ? { admin: { listen: hostPort(s.admin) } } : {}),
+    drainTimeout: '1s',
+    listeners: [
+      {
+        name: 'main',
+        mode: s.mode,
+        listen: hostPort(s.listen),
+        algorithm: s.algorithm,
+        ...(s.key ? { key: s.key } : {}),
+        ...(s.proxyProtocol ? { proxyProtocol: s.proxyProtocol } : {}),
+        ...(s.health
+          ? { health: { type: s.health.type, path: s.health.path, interval: s.health.intervalMs, timeout: s.health.timeoutMs, rise: s.health.rise, fall: s.health.fall } }
+          : {}),
+        backends: s.backends.map((b) => ({ id: b.id, address: hostPort(b), weight: b.weight })),
+      },
+    ],
+  };
+}
+
+export function referenceTarget(): Target {
+  return {
+    name: 'reference',
+    capabilities: REFERENCE_CAPABILITIES,
+    version: async () => (JSON.parse(await readFile(PACKAGE_JSON, 'utf8')) as { version: string }).version,
+    async available() {
+      try {
+        await access(SERVE_COMMAND);
+        return { ok: true };
+      } catch {
+        return { ok: false, reason: `the reference balancer's serve command (${SERVE_COMMAND}) is not there` };
+      }
+    },
+    render(scenario: Scenario): TargetLaunch {
+      return {
+        files: [{ path: 'lb.yaml', content: stringify(referenceConfig(scenario)) }],
+        command: [process.execPath, BIN, 'serve', '--config', '{{dir}}/lb.yaml'],
+        ...(scenario.mode === 'udp' ? { readyWhen: scenario.admin ? { tcp: scenario.admin } : { delayMs: 1500 } } : {}),
+      };
+    },
+  };
+}

@@ -1,0 +1,35 @@
+// The mustache view of a scenario that target templates render from. Pure.
+import type { Scenario } from '../types.ts';
+
+/** Left in rendered text for the driver to replace with the run's working directory. */
+export const DIR_PLACEHOLDER = '{{dir}}';
+
+export interface ScenarioView {
+  dir: string;
+  listen: { host: string; port: number };
+  admin: { host: string; port: number } | false;
+  mode: { name: string; http: boolean; tcp: boolean; udp: boolean };
+  /** name: the target's own (mapped) name; ours: our config string; plus our options. */
+  algorithm: Record<string, unknown> & { name: string; ours: string; is: Record<string, true> };
+  key: (Record<string, unknown> & { from: string; name?: string }) | false;
+  backends: { id: string; host: string; port: number; weight: number; index: number; first: boolean; last: boolean }[];
+  health: (NonNullable<Scenario['health']> & { http: boolean; tcp: boolean }) | false;
+  proxyProtocol: { version: 'v1' | 'v2'; v1: boolean; v2: boolean } | false;
+}
+
+export function scenarioView(s: Scenario, mappedAlgorithm = s.algorithm.name): ScenarioView {
+  const { name: ours, ...options } = s.algorithm;
+  return {
+    dir: DIR_PLACEHOLDER,
+    listen: { ...s.listen },
+    admin: s.admin ? { ...s.admin } : false,
+    mode: { name: s.mode, http: s.mode === 'http', tcp: s.mode === 'tcp', udp: s.mode === 'udp' },
+    // algorithm.is.<ours> lets templates add lines for one algorithm (e.g. hash-type for ring).
+    algorithm: { ...options, name: mappedAlgorithm, ours, is: { [ours]: true } },
+    // key.uri, key.header … let templates branch on the key source.
+    key: s.key ? { ...s.key, [s.key.from]: true } : false,
+    backends: s.backends.map((b, i) => ({ id: b.id, host: b.host, port: b.port, weight: b.weight, index: i, first: i === 0, last: i === s.backends.length - 1 })),
+    health: s.health ? { ...s.health, http: s.health.type === 'http', tcp: s.health.type === 'tcp' } : false,
+    proxyProtocol: s.proxyProtocol ? { version: s.proxyProtocol, v1: s.proxyProtocol === 'v1', v2: s.proxyProtocol === 'v2' } : false,
+  };
+}
