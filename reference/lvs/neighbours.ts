@@ -34,7 +34,7 @@ export class Neighbours {
       return;
     }
     if (!known && this.table.size >= this.maxEntries) this.evictOne();
-    this.table.set(ip, { mac: buf.slice(at, at + 6), seen: now });
+    this.table.set(ip, { mac: Uint8Array.from(buf.subarray(at, at + 6)), seen: now }); // a copy: Buffer.slice would be a view
   }
 
   /** Wanted addresses not resolved, or not confirmed for `staleMs`: ask ARP for these. */

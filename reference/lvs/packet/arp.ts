@@ -21,9 +21,9 @@ export function readArp(buf: Uint8Array, arp: number, end: number): ArpMessage |
   if (read16(buf, arp) !== 1 || read16(buf, arp + 2) !== 0x0800 || buf[arp + 4] !== 6 || buf[arp + 5] !== 4) return undefined;
   return {
     op: read16(buf, arp + 6),
-    senderMac: buf.slice(arp + 8, arp + 14),
+    senderMac: Uint8Array.from(buf.subarray(arp + 8, arp + 14)), // copies, not views into a reused buffer
     senderIp: read32(buf, arp + 14),
-    targetMac: buf.slice(arp + 18, arp + 24),
+    targetMac: Uint8Array.from(buf.subarray(arp + 18, arp + 24)),
     targetIp: read32(buf, arp + 24),
   };
 }

@@ -1,0 +1,316 @@
+import { describe, expect, it } from 'vitest';
+import { parseLvsConfig } from './config.ts';
+import { LINK_INSIDE, LINK_OUTSIDE, LvsEngine, type Link } from './engine.ts';
+import { Output } from './output.ts';
+import { ARP_FRAME_LEN, ARP_REPLY, BROADCAST_MAC, arpRequest, readArp, writeArpFrame } from './packet/arp.ts';
+import { checksum, fold, sumWords, write16 } from './packet/checksum.ts';
+import { decapsulate } from './packet/encap.ts';
+import { ETH_HDR_LEN, formatMac, parseMac } from './packet/ethernet.ts';
+import { PROTO_IPIP, PROTO_UDP, formatIPv4, ipDestination, ipProtocol, ipSource, ipTotalLength, ipv4HeaderValid, packetPseudoHeaderSum, parseIPv4 } from './packet/ipv4.ts';
+import { destinationPort, sourcePort, tcpSequence } from './packet/l4.ts';
+import { GSO_TCPV4, VNET_F_NEEDS_CSUM, VNET_HDR_LEN, writeVnet } from './packet/vnet.ts';
+import { bytes, ethFrame, ipPacket, type SegmentSpec } from './packet/fixtures.test-helpers.ts';
+
+const LB_OUT: Link = { name: 'out0', mac: parseMac('02:00:00:00:00:02'), ipv4: parseIPv4('198.19.1.2') };
+const LB_IN: Link = { name: 'in0', mac: parseMac('02:00:00:00:01:01'), ipv4: parseIPv4('198.19.2.1') };
+const CLIENT_MAC = '02:00:00:00:00:10';
+const RS_MAC: Record<string, string> = { '198.19.2.11': '02:00:00:00:02:11', '198.19.2.12': '02:00:00:00:02:12' };
+const SLOT = 70_000;
+const HEADROOM = 64;
+
+function service(mode: string, extra: Record<string, unknown> = {}) {
+  return {
+    name: 'svc',
+    mode,
+    vip: '198.19.1.100',
+    port: 80,
+    backends: [
+      { id: 'rs1', address: mode === 'nat' ? '198.19.2.11:8080' : '198.19.2.11' },
+      { id: 'rs2', address: mode === 'nat' ? '198.19.2.12:8080' : '198.19.2.12' },
+    ],
+    ...extra,
+  };
+}
+
+class Rig {
+  readonly arena = Buffer.alloc(SLOT * 2 + 4_000_000);
+  readonly out = new Output(this.arena, 2, SLOT * 2);
+  readonly engine: LvsEngine;
+  now = 1000;
+  constructor(svc: Record<string, unknown>, conntrack: Record<string, unknown> = {}) {
+    const config = parseLvsConfig({ interfaces: { outside: 'out0', inside: 'in0' }, conntrack, services: [svc] }, 'test');
+    this.engine = new LvsEngine(config, [LB_OUT, LB_IN], { now: () => this.now, rng: () => 0.5 });
+    for (const [ip, mac] of Object.entries(RS_MAC)) this.arp(ARP_REPLY, ip, mac, LINK_INSIDE);
+    this.out.reset();
+  }
+
+  /** Puts a frame (virtio header + Ethernet) in receive slot 0 and hands it to the engine. */
+  receive(frame: Uint8Array, link: number, vnet?: Parameters<typeof writeVnet>[2], pktType = 0): void {
+    this.out.reset();
+    const start = HEADROOM;
+    this.arena.fill(0, start, start + VNET_HDR_LEN);
+    if (vnet) writeVnet(this.arena, start, vnet);
+    this.arena.set(frame, start + VNET_HDR_LEN);
+    this.engine.handle(this.out, start, VNET_HDR_LEN + frame.length, link, pktType);
+  }
+
+  arp(op: number, senderIp: string, senderMac: string, link: number, targetIp = '198.19.2.1'): void {
+    const frame = new Uint8Array(ARP_FRAME_LEN);
+    const req = arpRequest(parseMac(senderMac), parseIPv4(senderIp), parseIPv4(targetIp));
+    writeArpFrame(frame, 0, op === ARP_REPLY ? LB_IN.mac : BROADCAST_MAC, op === ARP_REPLY ? { ...req, op } : req);
+    this.receive(frame, link);
+  }
+
+  fromClient(spec: SegmentSpec, vnet?: Parameters<typeof writeVnet>[2]): void {
+    this.receive(ethFrame(ipPacket(spec), formatMac(LB_OUT.mac), CLIENT_MAC), LINK_OUTSIDE, vnet);
+  }
+
+  /** Frames sent on `link`, as copies (without the virtio header). */
+  sent(link: number): Uint8Array[] {
+    const q = this.out.queues[link]!;
+    return Array.from({ length: q.count }, (_, i) => Uint8Array.from(this.arena.subarray(q.offsets[i]! + VNET_HDR_LEN, q.offsets[i]! + q.lengths[i]!)));
+  }
+
+  only(link: number): Uint8Array {
+    const frames = this.sent(link);
+    expect(frames.length).toBe(1);
+    expect(this.out.queues[1 - link]!.count).toBe(0);
+    return frames[0]!;
+  }
+}
+
+const ip = (frame: Uint8Array) => frame.subarray(ETH_HDR_LEN);
+const l4Valid = (p: Uint8Array) => checksum(p, 20, ipTotalLength(p, 0), packetPseudoHeaderSum(p, 0, ipTotalLength(p, 0) - 20)) === 0;
+const dstMac = (f: Uint8Array) => formatMac(f, 0);
+const srcMac = (f: Uint8Array) => formatMac(f, 6);
+
+describe('LVS engine: ARP', () => {
+  it('answers who-has for the VIP on the outside link with its own MAC, and nothing else', () => {
+    const rig = new Rig(service('dr'));
+    rig.arp(1, '198.19.1.10', CLIENT_MAC, LINK_OUTSIDE, '198.19.1.100');
+    const reply = readArp(rig.only(LINK_OUTSIDE), ETH_HDR_LEN, ARP_FRAME_LEN)!;
+    expect(reply.op).toBe(ARP_REPLY);
+    expect(formatIPv4(reply.senderIp)).toBe('198.19.1.100');
+    expect(formatMac(reply.senderMac)).toBe(formatMac(LB_OUT.mac));
+    rig.arp(1, '198.19.1.10', CLIENT_MAC, LINK_OUTSIDE, '198.19.1.55');
+    expect(rig.out.pending).toBe(0);
+  });
+
+  it('asks for real servers it cannot reach yet, with a zeroed virtio header', () => {
+    const config = parseLvsConfig({ interfaces: { outside: 'out0' }, services: [service('dr')] }, 'test');
+    const engine = new LvsEngine(config, [LB_OUT, LB_OUT], { now: () => 0, rng: () => 0 });
+    const arena = Buffer.alloc(10_000);
+    const out = new Output(arena, 2, 0);
+    arena.fill(0xee);
+    expect(engine.resolveNeighbours(out, 0)).toBe(2);
+    const q = out.queues[LINK_OUTSIDE]!;
+    expect(q.count).toBe(2);
+    expect([...arena.subarray(q.offsets[0]!, q.offsets[0]! + VNET_HDR_LEN)]).toEqual(new Array(10).fill(0));
+    const req = readArp(arena, q.offsets[0]! + VNET_HDR_LEN + ETH_HDR_LEN, q.offsets[0]! + q.lengths[0]!)!;
+    expect(formatIPv4(req.targetIp)).toBe('198.19.2.11');
+    expect(formatIPv4(req.senderIp)).toBe('198.19.1.2');
+  });
+});
+
+describe('LVS engine: DR', () => {
+  it('rewrites only the MACs, keeps each flow on one server and spreads new flows (rr)', () => {
+    const rig = new Rig(service('dr'));
+    const original = ipPacket({ flags: 0x02 });
+    rig.fromClient({ flags: 0x02 });
+    const f = rig.only(LINK_OUTSIDE);
+    expect(srcMac(f)).toBe(formatMac(LB_OUT.mac));
+    const first = dstMac(f);
+    expect(Object.values(RS_MAC)).toContain(first);
+    expect(Buffer.from(ip(f))).toEqual(Buffer.from(original)); // IP packet untouched, TTL included
+    for (let i = 0; i < 3; i++) {
+      rig.fromClient({ flags: 0x10, seq: 2000 + i });
+      expect(dstMac(rig.only(LINK_OUTSIDE))).toBe(first);
+    }
+    rig.fromClient({ flags: 0x02, sport: 40001 });
+    expect(dstMac(rig.only(LINK_OUTSIDE))).not.toBe(first);
+    expect(rig.engine.stats.forwarded.dr).toBe(5);
+  });
+
+  it('drops mid-stream TCP without a flow, frames for other hosts, and unknown ports', () => {
+    const rig = new Rig(service('dr'));
+    rig.fromClient({ flags: 0x10 });
+    rig.receive(ethFrame(ipPacket({ flags: 0x02 })), LINK_OUTSIDE, undefined, 3);
+    rig.fromClient({ flags: 0x02, dport: 81 });
+    expect(rig.out.pending).toBe(0);
+    expect(rig.engine.stats.dropped).toMatchObject({ noFlow: 1, notForUs: 1, noService: 1 });
+  });
+
+  it('forwards any IP protocol unchanged for protocol "any" on port 0 (e.g. SCTP)', () => {
+    const rig = new Rig(service('dr', { port: 0, protocol: 'any' }));
+    const sctp = ipPacket({ protocol: 132, payload: bytes(40) });
+    rig.receive(ethFrame(sctp, formatMac(LB_OUT.mac), CLIENT_MAC), LINK_OUTSIDE);
+    expect(Buffer.from(ip(rig.only(LINK_OUTSIDE)))).toEqual(Buffer.from(sctp));
+  });
+
+  it('weight 0 quiesces: existing flows continue, new ones go elsewhere', () => {
+    const rig = new Rig(service('dr'));
+    rig.fromClient({ flags: 0x02, sport: 1 });
+    const firstMac = dstMac(rig.only(LINK_OUTSIDE));
+    const firstId = firstMac === RS_MAC['198.19.2.11'] ? 'rs1' : 'rs2';
+    rig.engine.setWeight('svc', firstId, 0);
+    rig.fromClient({ flags: 0x10, sport: 1 });
+    expect(dstMac(rig.only(LINK_OUTSIDE))).toBe(firstMac);
+    for (let p = 2; p < 6; p++) {
+      rig.fromClient({ flags: 0x02, sport: p });
+      expect(dstMac(rig.only(LINK_OUTSIDE))).not.toBe(firstMac);
+    }
+  });
+
+  it('removed server, expire: its flows are dropped at once; reschedule: moved to another server', () => {
+    for (const policy of ['expire', 'reschedule'] as const) {
+      const rig = new Rig(service('dr', { protocol: 'udp' }), { removedServer: policy });
+      rig.fromClient({ protocol: PROTO_UDP, sport: 7 });
+      const firstMac = dstMac(rig.only(LINK_OUTSIDE));
+      rig.engine.removeServer('svc', firstMac === RS_MAC['198.19.2.11'] ? 'rs1' : 'rs2');
+      if (policy === 'expire') expect(rig.engine.conntrack.size).toBe(0);
+      rig.fromClient({ protocol: PROTO_UDP, sport: 7 });
+      const next = dstMac(rig.only(LINK_OUTSIDE));
+      expect(next).not.toBe(firstMac);
+      expect(rig.engine.conntrack.size).toBe(1);
+    }
+  });
+
+  it('persistence with a /24 netmask keeps a client network on one server across flows', () => {
+    const rig = new Rig(service('dr', { persistence: { timeout: '5m', netmask: 24 } }));
+    const macs = new Set<string>();
+    for (let host = 10; host < 16; host++) {
+      rig.fromClient({ flags: 0x02, src: `198.19.1.${host}`, sport: 1000 + host });
+      macs.add(dstMac(rig.only(LINK_OUTSIDE)));
+    }
+    expect(macs.size).toBe(1);
+    rig.fromClient({ flags: 0x02, src: '198.19.9.10' });
+    rig.fromClient({ flags: 0x02, src: '198.19.8.10' });
+    // rr without persistence would alternate; two fresh networks still get picks from the scheduler.
+    expect(rig.engine.stats.forwarded.dr).toBe(8);
+  });
+
+  it('counts flows refused when the table is full', () => {
+    const rig = new Rig(service('dr', { protocol: 'udp' }), { maxFlows: 2 });
+    for (let p = 0; p < 3; p++) rig.fromClient({ protocol: PROTO_UDP, sport: p });
+    expect(rig.engine.stats.dropped.tableFull).toBe(1);
+    rig.engine.tick(rig.now);
+    expect(rig.engine.stats.tableFull).toBe(1);
+  });
+});
+
+describe('LVS engine: NAT', () => {
+  it('rewrites VIP:80 → RS:8080 inbound and RS → VIP:80 outbound with valid checksums and right MACs', () => {
+    const rig = new Rig(service('nat'));
+    rig.fromClient({ flags: 0x02, payload: bytes(100) });
+    const f = rig.only(LINK_INSIDE);
+    const p = ip(f);
+    const rsIp = formatIPv4(ipDestination(p, 0));
+    expect(RS_MAC[rsIp]).toBe(dstMac(f));
+    expect(srcMac(f)).toBe(formatMac(LB_IN.mac));
+    expect(destinationPort(p, 20)).toBe(8080);
+    expect(formatIPv4(ipSource(p, 0))).toBe('198.19.1.10'); // the real client, preserved
+    expect(p[8]).toBe(63);
+    expect(ipv4HeaderValid(p, 0)).toBe(true);
+    expect(l4Valid(p)).toBe(true);
+
+    const reply = ipPacket({ src: rsIp, dst: '198.19.1.10', sport: 8080, dport: 40000, flags: 0x12, payload: bytes(50) });
+    rig.receive(ethFrame(reply, formatMac(LB_IN.mac), RS_MAC[rsIp]), LINK_INSIDE);
+    const back = rig.only(LINK_OUTSIDE);
+    expect(dstMac(back)).toBe(CLIENT_MAC);
+    expect(srcMac(back)).toBe(formatMac(LB_OUT.mac));
+    expect(formatIPv4(ipSource(ip(back), 0))).toBe('198.19.1.100');
+    expect(sourcePort(ip(back), 20)).toBe(80);
+    expect(ipv4HeaderValid(ip(back), 0)).toBe(true);
+    expect(l4Valid(ip(back))).toBe(true);
+    expect(rig.engine.stats.forwarded).toMatchObject({ nat: 1, natReplies: 1 });
+  });
+
+  it('updates partial (offloaded) checksums with the partial formula', () => {
+    const rig = new Rig(service('nat'));
+    const p = ipPacket({ flags: 0x02, payload: bytes(500) });
+    write16(p, 36, fold(packetPseudoHeaderSum(p, 0, p.length - 20)));
+    rig.receive(ethFrame(p, formatMac(LB_OUT.mac), CLIENT_MAC), LINK_OUTSIDE, { flags: VNET_F_NEEDS_CSUM, gsoType: 0, hdrLen: 0, gsoSize: 0, csumStart: 34, csumOffset: 16 });
+    const out = ip(rig.only(LINK_INSIDE));
+    // Finish it as the kernel would: sum the L4 segment with the field in place, complement.
+    write16(out, 36, ~fold(sumWords(out, 20, out.length)) & 0xffff);
+    expect(l4Valid(out)).toBe(true);
+  });
+
+  it('ignores replies that belong to no flow', () => {
+    const rig = new Rig(service('nat'));
+    rig.receive(ethFrame(ipPacket({ src: '198.19.2.11', dst: '198.19.1.10', sport: 8080, dport: 1 })), LINK_INSIDE);
+    expect(rig.out.pending).toBe(0);
+    expect(rig.engine.stats.dropped.notForUs).toBe(1);
+  });
+});
+
+describe('LVS engine: TUN', () => {
+  for (const encapsulation of ['ipip', 'gre'] as const) {
+    it(`${encapsulation}: wraps the client packet for the real server; the inner packet is untouched`, () => {
+      const rig = new Rig(service('tun', { tunnel: { encapsulation, mtu: 1500 } }));
+      const inner = ipPacket({ flags: 0x02, payload: bytes(200) });
+      rig.fromClient({ flags: 0x02, payload: bytes(200) });
+      const f = rig.only(LINK_INSIDE);
+      const outer = ip(f);
+      expect(ipv4HeaderValid(outer, 0)).toBe(true);
+      expect(formatIPv4(ipSource(outer, 0))).toBe('198.19.2.1');
+      expect(RS_MAC[formatIPv4(ipDestination(outer, 0))]).toBe(dstMac(f));
+      if (encapsulation === 'ipip') expect(ipProtocol(outer, 0)).toBe(PROTO_IPIP);
+      const d = decapsulate(outer, 0, outer.length)!;
+      expect(Buffer.from(outer.subarray(d.inner, d.end))).toEqual(Buffer.from(inner));
+    });
+  }
+
+  it('re-segments a GSO super-frame so every tunnelled packet fits the MTU, with finished checksums', () => {
+    const rig = new Rig(service('tun', { tunnel: { encapsulation: 'gre', mtu: 1500 } }));
+    rig.fromClient({ flags: 0x02, sport: 5 });
+    const payload = bytes(30_000, 5);
+    const p = ipPacket({ flags: 0x18, sport: 5, seq: 77, payload });
+    write16(p, 36, fold(packetPseudoHeaderSum(p, 0, p.length - 20))); // partial, as GSO hands it over
+    rig.receive(ethFrame(p, formatMac(LB_OUT.mac), CLIENT_MAC), LINK_OUTSIDE, { flags: VNET_F_NEEDS_CSUM, gsoType: GSO_TCPV4, hdrLen: 54, gsoSize: 1448, csumStart: 34, csumOffset: 16 });
+    const frames = rig.sent(LINK_INSIDE);
+    expect(frames.length).toBe(Math.ceil(30_000 / (1500 - 24 - 40)));
+    const got: number[] = [];
+    let seq = 77;
+    for (const f of frames) {
+      const outer = ip(f);
+      expect(outer.length).toBeLessThanOrEqual(1500);
+      expect(ipv4HeaderValid(outer, 0)).toBe(true);
+      const d = decapsulate(outer, 0, outer.length)!;
+      const inner = outer.subarray(d.inner, d.end);
+      expect(ipv4HeaderValid(inner, 0)).toBe(true);
+      expect(l4Valid(inner)).toBe(true);
+      expect(tcpSequence(inner, 20)).toBe(seq);
+      seq += inner.length - 40;
+      got.push(...inner.subarray(40));
+    }
+    expect(Buffer.from(got)).toEqual(Buffer.from(payload));
+    expect(rig.engine.stats.tunnel.segmented).toBe(1);
+  });
+
+  it('fragments the outer header of a UDP datagram that no longer fits', () => {
+    const rig = new Rig(service('tun', { protocol: 'udp', tunnel: { encapsulation: 'ipip', mtu: 1500 } }));
+    const inner = ipPacket({ protocol: PROTO_UDP, payload: bytes(1472) });
+    rig.fromClient({ protocol: PROTO_UDP, payload: bytes(1472) });
+    const frames = rig.sent(LINK_INSIDE);
+    expect(frames.length).toBe(2);
+    const whole = new Uint8Array(inner.length);
+    for (const f of frames) {
+      const outer = ip(f);
+      expect(outer.length).toBeLessThanOrEqual(1500);
+      expect(ipv4HeaderValid(outer, 0)).toBe(true);
+      whole.set(outer.subarray(20), (((outer[6]! << 8) | outer[7]!) & 0x1fff) * 8);
+    }
+    expect(Buffer.from(whole)).toEqual(Buffer.from(inner));
+  });
+
+  it('every scheduler in the registry can drive the engine', async () => {
+    const { schedulerNames } = await import('../algorithms/index.ts');
+    for (const name of schedulerNames()) {
+      const rig = new Rig(service('tun', { algorithm: name, protocol: 'udp' }));
+      for (let p = 0; p < 4; p++) rig.fromClient({ protocol: PROTO_UDP, sport: p });
+      expect(rig.engine.stats.forwarded.tun, name).toBe(4);
+      expect(rig.engine.stats.dropped.noServer, name).toBe(0);
+    }
+  });
+});
