@@ -258,3 +258,28 @@ describe('HttpProxy', () => {
     expect(pool.get('b1')!.active).toBe(0);
   });
 });
+
+describe('HttpProxy idle timeout', () => {
+  it('cuts a response whose body stalls longer than timeouts.idle', async () => {
+    const b = await backend((_req, res) => {
+      res.writeHead(200, { 'content-length': '1000' });
+      res.write('some'); // and then nothing
+    });
+    const { port, pool } = await proxyTo([b.port], { timeouts: { connect: 1000, response: 5000, idle: 200 } });
+    const started = performance.now();
+    const outcome = await new Promise<string>((resolve) => {
+      const req = request({ host: '127.0.0.1', port, agent: false }, (res) => {
+        res.on('data', () => {});
+        res.on('end', () => resolve('end'));
+        res.on('aborted', () => resolve('aborted'));
+        res.on('error', () => resolve('error'));
+      });
+      req.on('error', () => resolve('error'));
+      req.end();
+    });
+    expect(['aborted', 'error']).toContain(outcome);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(190);
+    await new Promise((r) => setTimeout(r, 20));
+    expect([pool.get('b1')!.failures, pool.get('b1')!.active]).toEqual([1, 0]);
+  });
+});

@@ -42,6 +42,9 @@ class ConnectTimeoutError extends Error {
 class ResponseTimeoutError extends Error {
   readonly code = 'FULCRUM_ERR_RESPONSE_TIMEOUT';
 }
+class IdleTimeoutError extends Error {
+  readonly code = 'FULCRUM_ERR_IDLE_TIMEOUT';
+}
 
 export class HttpProxy {
   readonly server: Server;
@@ -173,6 +176,8 @@ class Exchange {
       () => upstream.destroy(new ResponseTimeoutError(`no response within ${timeouts.response}ms`)),
       timeouts.response,
     );
+    // A backend that goes quiet mid-body (or a client that stops reading) is cut after timeouts.idle.
+    upstream.setTimeout(timeouts.idle, () => upstream.destroy(new IdleTimeoutError(`idle for ${timeouts.idle}ms`)));
     upstream.once('response', (upRes) => this.onResponse(upRes));
     upstream.on('error', (err: NodeJS.ErrnoException) => {
       if (this.upstream !== upstream) return;
@@ -186,14 +191,14 @@ class Exchange {
       if (this.res.destroyed) return; // the client left; its close handler released the lease
       const nothingSent = !sent || (upstream.reusedSocket && !this.hasBody && IDEMPOTENT.has(req.method ?? '') && err.code === 'ECONNRESET');
       this.backendFailed = true;
-      if (nothingSent && attempt < this.options.retries && !(err instanceof ResponseTimeoutError)) {
+      if (nothingSent && attempt < this.options.retries && !(err instanceof ResponseTimeoutError || err instanceof IdleTimeoutError)) {
         lease.release({ ok: false });
         this.lease = undefined;
         const next = avoid ?? new Set<string>();
         next.add(backend.id);
         return this.forward(attempt + 1, next);
       }
-      if (err instanceof ResponseTimeoutError || err instanceof ConnectTimeoutError) this.reply(504, err.message);
+      if (err instanceof ResponseTimeoutError || err instanceof ConnectTimeoutError || err instanceof IdleTimeoutError) this.reply(504, err.message);
       else this.reply(502, `backend ${backend.id}: ${err.code ?? err.message}`);
     });
   }
