@@ -44,6 +44,15 @@ describe('upstreamRequestHeaders', () => {
     ]);
   });
 
+  it('adds Host for a client that sent none (HTTP/1.0), and keeps a client Host as it is', () => {
+    expect(pairs(upstreamRequestHeaders(['Accept', '*/*'], { address: '127.0.0.1', proto: 'http' }, '127.30.0.1:80')).slice(0, 2)).toEqual([
+      ['Accept', '*/*'],
+      ['Host', '127.30.0.1:80'],
+    ]);
+    expect(pairs(upstreamRequestHeaders(['host', 'a.test'], { address: '127.0.0.1', proto: 'http' }, '127.30.0.1:80'))[0]).toEqual(['host', 'a.test']);
+    expect(upstreamRequestHeaders(['host', 'a.test'], { address: '127.0.0.1', proto: 'http' }, '127.30.0.1:80').filter((h) => h.toLowerCase() === 'host')).toHaveLength(1);
+  });
+
   it('quotes and brackets IPv6 clients in Forwarded', () => {
     const out = pairs(upstreamRequestHeaders([], { address: '::1', proto: 'https' }));
     expect(out).toEqual([

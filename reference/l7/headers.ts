@@ -36,17 +36,20 @@ export interface ClientInfo {
   readonly proto: 'http' | 'https';
 }
 
-/** Headers to send to the backend for a client request. */
-export function upstreamRequestHeaders(raw: readonly string[], client: ClientInfo): string[] {
+/** Headers to send to the backend for a client request. `fallbackHost` becomes Host when the
+ *  client sent none (HTTP/1.0), since HTTP/1.1 to the backend requires one. */
+export function upstreamRequestHeaders(raw: readonly string[], client: ClientInfo, fallbackHost?: string): string[] {
   const named = connectionTokens(raw);
   const out: string[] = [];
   let xff: string | undefined;
   let forwarded: string | undefined;
   let chunked = false;
+  let host = false;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i] as string;
     const value = raw[i + 1] as string;
     const lower = name.toLowerCase();
+    if (lower === 'host') host = true;
     if (HOP_BY_HOP.has(lower)) {
       if (lower === 'transfer-encoding') chunked = true;
       continue;
@@ -66,6 +69,7 @@ export function upstreamRequestHeaders(raw: readonly string[], client: ClientInf
     }
     out.push(name, value);
   }
+  if (!host && fallbackHost !== undefined) out.push('Host', fallbackHost);
   const address = client.address === undefined ? 'unknown' : unmapAddress(client.address);
   out.push('X-Forwarded-For', xff === undefined ? address : `${xff}, ${address}`);
   out.push('X-Forwarded-Proto', client.proto);

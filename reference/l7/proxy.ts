@@ -151,7 +151,7 @@ class Exchange {
       port: backend.port,
       method: req.method,
       path: req.url,
-      headers: upstreamRequestHeaders(req.rawHeaders, { address: req.socket.remoteAddress, proto: 'http' }) as unknown as Record<string, string>,
+      headers: upstreamRequestHeaders(req.rawHeaders, { address: req.socket.remoteAddress, proto: 'http' }, backend.address) as unknown as Record<string, string>,
       setHost: false,
       agent: this.proxy.agentFor(backend),
     });
