@@ -26,6 +26,8 @@ export interface ContainerHost {
   address: string;
   /** Run a command to completion inside the host. */
   exec(argv: string[], env?: Record<string, string>): Promise<ExecOutcome>;
+  /** Write files into the host's filesystem (absolute paths; parent directories are created). */
+  writeFiles(files: { path: string; content: string }[]): Promise<void>;
   /** Start a command in the background inside the host; its output goes to `logFile` there. */
   spawn(argv: string[], options?: { env?: Record<string, string>; logFile?: string; workingDir?: string }): Promise<void>;
 }
@@ -76,13 +78,17 @@ export async function reapCrashedRuns(
   log(`containers: removed leftovers of crashed runs (${removed.containers} containers, ${removed.networks} networks)`);
 }
 
-function wrapHost(container: StartedTestContainer, client: ContainerRuntimeClient, base: Omit<ContainerHost, 'exec' | 'spawn' | 'containerId'>): ContainerHost {
+function wrapHost(container: StartedTestContainer, client: ContainerRuntimeClient, base: Omit<ContainerHost, 'exec' | 'spawn' | 'containerId' | 'writeFiles'>): ContainerHost {
   return {
     ...base,
     containerId: container.getId(),
     async exec(argv, env) {
       const result = await container.exec(argv, env ? { env } : {});
       return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
+    },
+    async writeFiles(files) {
+      // Through the engine's archive API: works for remote engines too, unlike a bind mount.
+      await container.copyContentToContainer(files.map((f) => ({ content: f.content, target: f.path })));
     },
     async spawn(argv, options = {}) {
       const logFile = options.logFile ?? '/dev/null';

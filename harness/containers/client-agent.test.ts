@@ -1,0 +1,70 @@
+// The client agent and its remote handle, on loopback (no containers): the RPC layer must hand
+// back exactly what the local client measures, and keep held work open until closed.
+import { afterEach, describe, expect, it } from 'vitest';
+import { startAgent, type RunningAgent } from '../agent/agent.ts';
+import { startClientAgent, type ClientAgent } from './client-agent.ts';
+import { RemoteClient } from './remote-client.ts';
+
+// A loopback address of its own so other test files' fixed addresses never collide with ours.
+const BACKEND_HOST = '127.77.0.1';
+const CLIENT_HOST = '127.77.0.2';
+
+let backend: RunningAgent | undefined;
+let agent: ClientAgent | undefined;
+afterEach(async () => {
+  await agent?.close();
+  await backend?.[Symbol.asyncDispose]();
+  agent = undefined;
+  backend = undefined;
+});
+
+async function setup(): Promise<RemoteClient> {
+  backend = await startAgent({ id: 'b1', host: BACKEND_HOST, port: 0, controlPort: 0 });
+  agent = await startClientAgent({ address: CLIENT_HOST, entry: { host: BACKEND_HOST, port: backend.port } });
+  return new RemoteClient(CLIENT_HOST, `http://${CLIENT_HOST}:${agent.controlPort}`);
+}
+
+describe('client agent over RPC', () => {
+  it('sends HTTP, TCP and UDP from its own address and reports what came back', async () => {
+    const client = await setup();
+    const http = await client.http({ path: '/x', headers: { 'x-test': '1' } });
+    expect(http).toMatchObject({ ok: true, status: 200, backend: 'b1', local: { host: CLIENT_HOST } });
+    const tcp = await client.tcp('hello');
+    expect(tcp).toMatchObject({ ok: true, backend: 'b1', reply: 'b1 hello', local: { host: CLIENT_HOST } });
+    const udp = await client.udp('ping');
+    expect(udp).toMatchObject({ ok: true, backend: 'b1', reply: 'b1 ping' });
+    const seen = backend?.snapshot().records ?? [];
+    expect(seen.map((r) => [r.protocol, r.peer.address])).toEqual([
+      ['http', CLIENT_HOST],
+      ['tcp', CLIENT_HOST],
+      ['udp', CLIENT_HOST],
+    ]);
+  });
+
+  it('keeps held exchanges and sessions open until the harness closes them', async () => {
+    const client = await setup();
+    const held = await client.holdHttp();
+    expect(held.backend).toBe('b1');
+    expect(backend?.snapshot().active.http).toBe(1);
+    const heldTcp = await client.holdTcp('keep');
+    expect(backend?.snapshot().active.tcp).toBe(1);
+    await held.close();
+    await heldTcp.close();
+    await expect.poll(() => backend?.snapshot().active, { timeout: 5000 }).toEqual({ http: 0, tcp: 0 });
+
+    const session = await client.httpSession();
+    const a = await session.request();
+    const b = await session.request();
+    expect(a.ok && b.ok && a.local.port === b.local.port).toBe(true); // one keep-alive connection
+    await session.close();
+  });
+
+  it('returns failures as data, not exceptions', async () => {
+    const client = await setup();
+    await backend?.[Symbol.asyncDispose]();
+    backend = undefined;
+    const outcome = await client.http({ timeoutMs: 2000 });
+    expect(outcome).toMatchObject({ ok: false, error: 'ECONNREFUSED' });
+    await expect(client.holdTcp('x', { timeoutMs: 2000 })).rejects.toThrow(/ECONNREFUSED/);
+  });
+});

@@ -1,0 +1,64 @@
+// A ClientHost whose traffic comes from a client container: every call is one RPC to the client
+// agent there (client-agent.ts). Outcomes, timings and local endpoints are measured in the
+// container, so they are the same data the local driver's client returns.
+import type { ClientHost, ExchangeOptions, HeldExchange, HttpOutcome, HttpRequest, HttpSession, StreamOutcome } from '../topology.ts';
+import type { ClientRpc, HeldReply } from './client-agent.ts';
+
+const DEFAULT_TIMEOUT_MS = 5_000;
+/** Room for the RPC itself on top of the exchange's own timeout. */
+const RPC_MARGIN_MS = 10_000;
+
+export class RemoteClient implements ClientHost {
+  constructor(
+    readonly address: string,
+    private readonly control: string,
+  ) {}
+
+  private async call<T>(rpc: ClientRpc, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<T> {
+    const res = await fetch(`${this.control}/rpc`, {
+      method: 'POST',
+      body: JSON.stringify(rpc),
+      headers: { 'content-type': 'application/json' },
+      signal: AbortSignal.timeout(timeoutMs + RPC_MARGIN_MS),
+    });
+    const body = (await res.json()) as T & { error?: string };
+    if (res.status !== 200) throw new Error(`client agent at ${this.address}: ${body.error ?? res.status}`);
+    return body;
+  }
+
+  http(request: HttpRequest = {}): Promise<HttpOutcome> {
+    return this.call({ op: 'http', request }, request.timeoutMs);
+  }
+
+  tcp(line: string, options: ExchangeOptions = {}): Promise<StreamOutcome> {
+    return this.call({ op: 'tcp', line, options }, options.timeoutMs);
+  }
+
+  udp(payload: string, options: ExchangeOptions = {}): Promise<StreamOutcome> {
+    return this.call({ op: 'udp', payload, options }, options.timeoutMs);
+  }
+
+  private held(reply: HeldReply): HeldExchange {
+    if ('error' in reply) throw new Error(reply.error);
+    const close = async () => void (await this.call({ op: 'close', id: reply.id }));
+    return { backend: reply.backend, local: reply.local, close, [Symbol.asyncDispose]: close };
+  }
+
+  async holdHttp(request: HttpRequest = {}): Promise<HeldExchange> {
+    return this.held(await this.call<HeldReply>({ op: 'holdHttp', request }, request.timeoutMs));
+  }
+
+  async holdTcp(line?: string, options: ExchangeOptions = {}): Promise<HeldExchange> {
+    return this.held(await this.call<HeldReply>({ op: 'holdTcp', ...(line !== undefined ? { line } : {}), options }, options.timeoutMs));
+  }
+
+  async httpSession(): Promise<HttpSession> {
+    const { id } = await this.call<{ id: string }>({ op: 'openSession' });
+    const close = async () => void (await this.call({ op: 'close', id }));
+    return {
+      request: (request: HttpRequest = {}) => this.call<HttpOutcome>({ op: 'sessionRequest', id, request }, request.timeoutMs),
+      close,
+      [Symbol.asyncDispose]: close,
+    };
+  }
+}
