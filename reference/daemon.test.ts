@@ -197,6 +197,52 @@ listeners:
     await new Promise((r) => probe.close(r));
   });
 
+  it('hands hashing schedulers the configured key: the same header value always reaches the same backend', async () => {
+    const ports = [];
+    for (const id of ['b1', 'b2', 'b3']) ports.push((await httpBackend(id, (req, res) => res.end(id))).port);
+    const lb = await start(`
+version: 1
+listeners:
+  - name: web
+    mode: http
+    listen: "127.0.0.1:0"
+    algorithm: maglev
+    key: { from: header, name: X-User }
+    backends:
+${backendsYaml(ports)}
+`);
+    const port = lb.listeners[0]!.port;
+    const ask = (user: string) =>
+      new Promise<string>((resolve, reject) => {
+        request({ host: '127.0.0.1', port, agent: false, headers: { 'x-user': user } }, (res) => {
+          let b = '';
+          res.on('data', (d) => (b += d));
+          res.on('end', () => resolve(b));
+        })
+          .on('error', reject)
+          .end();
+      });
+    const first = new Map<string, string>();
+    for (let u = 0; u < 24; u++) first.set(`user${u}`, await ask(`user${u}`));
+    for (const [user, backendId] of first) expect(await ask(user)).toBe(backendId);
+    // 24 users all on one of 3 backends would be a broken key (probability 3·(1/3)^24 by chance).
+    expect(new Set(first.values()).size).toBeGreaterThan(1);
+  });
+
+  it('rejects a hashing key without its name as a config error naming the field', async () => {
+    const config = parseConfig(
+      `
+version: 1
+listeners:
+  - { name: web, mode: http, listen: "127.0.0.1:0", algorithm: ring, key: { from: header }, backends: [{ id: a, address: "127.0.0.1:9" }] }
+`,
+      'lb.yaml',
+    );
+    const err = await startBalancer(config, { source: 'lb.yaml' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).message).toContain('listeners[0].key.name: is required when key.from is "header"');
+  });
+
   it('rejects an unknown algorithm as a config error naming the field', async () => {
     const config = parseConfig(
       `

@@ -106,7 +106,7 @@ function buildScheduling(l: ListenerConfig, index: number, source: string): Buil
     try {
       key = keyExtractorFor(name, l.key);
     } catch (err) {
-      if (err instanceof KeyConfigError) throw new ConfigError(source, [`${field}.key.${err.field}: ${err.message}`]);
+      if (err instanceof KeyConfigError) throw new ConfigError(source, [`${field}.key.${err.field}: ${err.message.replace(/^key\.\S+ /, '')}`]);
       throw err;
     }
   }
