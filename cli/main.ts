@@ -8,6 +8,7 @@ type Register = (program: Command, setExit: (code: number) => void) => void;
 const commands: Array<() => Promise<{ register: Register }>> = [
   () => import('./commands/clean.ts'),
   () => import('./commands/serve.ts'),
+  () => import('./commands/rs-agent.ts'),
 ];
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,51 @@
+// `fulcrum rs-agent`: prepares this host as an LVS-DR or LVS-TUN real server and, for TUN, decapsulates.
+import type { Command } from 'commander';
+import { UsageError } from '../exit.ts';
+import { parseIPv4, startRsAgent } from '../../reference/lvs/index.ts';
+
+export interface RsAgentCliOptions {
+  vip: string;
+  tunnel: string;
+  tunName: string;
+  advmss: string;
+}
+
+/** Checks the flags; UsageError (exit 2) names the one that is wrong. */
+export function parseRsAgentOptions(o: RsAgentCliOptions) {
+  let vip: number;
+  try {
+    vip = parseIPv4(o.vip);
+  } catch {
+    throw new UsageError(`--vip: "${o.vip}" is not an IPv4 address`);
+  }
+  if (!['none', 'ipip', 'gre'].includes(o.tunnel)) throw new UsageError(`--tunnel: "${o.tunnel}" is not one of none, ipip, gre`);
+  if (!/^[A-Za-z0-9_.-]{1,15}$/.test(o.tunName)) throw new UsageError(`--tun-name: "${o.tunName}" is not an interface name`);
+  const advmss = Number(o.advmss);
+  if (!Number.isInteger(advmss) || advmss < 0 || advmss > 65495) throw new UsageError(`--advmss: "${o.advmss}" is not 0..65495`);
+  return { vip, tunnel: o.tunnel as 'none' | 'ipip' | 'gre', tunName: o.tunName, advmss };
+}
+
+export function register(program: Command, setExit: (code: number) => void): void {
+  program
+    .command('rs-agent')
+    .description('set this host up as an LVS-DR/TUN real server (VIP on lo, ARP sysctls) and decapsulate TUN traffic (needs root)')
+    .requiredOption('--vip <address>', 'the virtual IP this server answers for')
+    .option('--tunnel <kind>', 'none (DR), ipip or gre (TUN: decapsulate in userspace)', 'none')
+    .option('--tun-name <name>', 'TUN device to create for decapsulated packets', 'fulcrum-tun0')
+    .option('--advmss <bytes>', 'lower the advertised MSS on this host\'s routes (0: leave them)', '0')
+    .action(async (raw: RsAgentCliOptions) => {
+      const options = parseRsAgentOptions(raw);
+      const agent = await startRsAgent(options);
+      process.stdout.write(`${JSON.stringify({ ready: true, tunnel: options.tunnel })}\n`);
+      if (options.tunnel === 'none') return;
+      await new Promise<void>((resolve) => {
+        process.once('SIGTERM', resolve);
+        process.once('SIGINT', resolve);
+        process.stdin.on('end', resolve); // dies with its parent's pipe
+        process.stdin.resume();
+      });
+      await agent.stop();
+      process.stdout.write(`${JSON.stringify({ stopped: true, decapsulated: agent.decapsulated() })}\n`);
+      setExit(0);
+    });
+}
