@@ -81,7 +81,7 @@ export class HttpProxy {
   agentFor(backend: BackendState): Agent {
     let agent = this.agents.get(backend);
     if (agent === undefined) {
-      agent = new Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 1024, scheduling: 'lifo', timeout: UPSTREAM_FREE_SOCKET_MS });
+      agent = new Agent({ keepAlive: true, noDelay: true, maxSockets: Infinity, maxFreeSockets: 1024, scheduling: 'lifo', timeout: UPSTREAM_FREE_SOCKET_MS });
       // Count bytes once per backend connection, when it closes (no per-chunk work).
       agent.createConnection = (opts: object) => {
         const socket = createConnection(opts as NetConnectOpts);
