@@ -197,6 +197,23 @@ describe('HttpProxy', () => {
     expect(pool.backends.map((x) => [x.failures, x.active])).toEqual([[1, 0], [1, 0]]);
   });
 
+  it('answers 502 for responses Node will not pass on (bad header bytes, odd status lines) and keeps serving', async () => {
+    const answers = [
+      'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Bad: a\x01b\r\n\r\nok',
+      'HTTP/1.1 20 OK\r\nContent-Length: 2\r\n\r\nok',
+      'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nBad Name: x\r\n\r\nok',
+    ];
+    let next = 0;
+    const odd = createTcpServer((s) => {
+      s.once('data', () => s.end(answers[next++ % answers.length]));
+      s.on('error', () => {});
+    });
+    cleanups.push(() => odd.close());
+    const { port, pool } = await proxyTo([await listen(odd)]);
+    for (let i = 0; i < answers.length; i++) expect((await get(port)).status).toBe(502);
+    expect(pool.get('b1')!.failures).toBe(answers.length);
+  });
+
   it('answers 504 when the backend sends no headers within timeouts.response', async () => {
     const silent = await backend(() => {});
     const { port, pool } = await proxyTo([silent.port], { timeouts: { connect: 1000, response: 200, idle: 5000 } });

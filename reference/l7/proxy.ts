@@ -146,15 +146,21 @@ class Exchange {
     this.backendFailed = false;
     const backend = lease.backend;
     const req = this.req;
-    const upstream = request({
-      host: backend.host,
-      port: backend.port,
-      method: req.method,
-      path: req.url,
-      headers: upstreamRequestHeaders(req.rawHeaders, { address: req.socket.remoteAddress, proto: 'http' }, backend.address) as unknown as Record<string, string>,
-      setHost: false,
-      agent: this.proxy.agentFor(backend),
-    });
+    let upstream: ClientRequest;
+    try {
+      upstream = request({
+        host: backend.host,
+        port: backend.port,
+        method: req.method,
+        path: req.url,
+        headers: upstreamRequestHeaders(req.rawHeaders, { address: req.socket.remoteAddress, proto: 'http' }, backend.address) as unknown as Record<string, string>,
+        setHost: false,
+        agent: this.proxy.agentFor(backend),
+      });
+    } catch (err) {
+      // Node's client refuses some targets its server parser let through (e.g. control characters).
+      return this.reply(400, `request cannot be forwarded: ${(err as Error).message}`);
+    }
     this.upstream = upstream;
     let sent = false;
     const send = () => {
@@ -209,7 +215,17 @@ class Exchange {
     const res = this.res;
     const headers = downstreamResponseHeaders(upRes.rawHeaders);
     if (this.proxy.closing) headers.push('Connection', 'close');
-    res.writeHead(upRes.statusCode ?? 502, upRes.statusMessage, headers);
+    try {
+      res.writeHead(upRes.statusCode ?? 502, upRes.statusMessage, headers);
+    } catch (err) {
+      // A response Node will not re-send (invalid status or header bytes) is the backend's garble.
+      this.backendFailed = true;
+      const upstream = this.upstream;
+      this.upstream = undefined; // its error/close events no longer concern this exchange
+      upstream?.destroy();
+      this.reply(502, `backend ${this.lease?.backend.id}: unusable response (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      return;
+    }
     upRes.pipe(res);
     upRes.once('aborted', () => {
       this.backendFailed = true;
