@@ -55,6 +55,7 @@ export function kernelWarnings(config: LvsConfig): string[] {
 export interface RunnerStats {
   engine: LvsEngine['stats'];
   sendFailures: number;
+  packetErrors: number;
   cpu: NodeJS.CpuUsage;
   unresolved: string[];
   warnings: string[];
@@ -71,6 +72,7 @@ export class LvsRunner implements AsyncDisposable {
   private timer: NodeJS.Timeout | undefined;
   private lastResolve = 0;
   private sendFailures = 0;
+  private packetErrors = 0;
   readonly warnings: string[];
 
   private constructor(config: LvsConfig) {
@@ -120,6 +122,7 @@ export class LvsRunner implements AsyncDisposable {
     return {
       engine: this.engine.stats,
       sendFailures: this.sendFailures,
+      packetErrors: this.packetErrors,
       cpu: process.cpuUsage(),
       unresolved: this.engine.neighbours.toResolve(performance.now(), Infinity).map(formatIPv4),
       warnings: this.warnings,
@@ -140,7 +143,14 @@ export class LvsRunner implements AsyncDisposable {
     for (let round = 0; round < BATCHES_PER_EVENT; round++) {
       const got = n.recvBatch(fd, this.arena, SLOT, HEADROOM, BATCH, this.lengths, this.types);
       if (got === 0) break;
-      for (let i = 0; i < got; i++) this.engine.handle(this.out, i * SLOT + HEADROOM, this.lengths[i]!, link, this.types[i]!);
+      for (let i = 0; i < got; i++) {
+        try {
+          this.engine.handle(this.out, i * SLOT + HEADROOM, this.lengths[i]!, link, this.types[i]!);
+        } catch (err) {
+          // A packet that trips a bug must not take the balancer down: count it, report the first one.
+          if (this.packetErrors++ === 0) process.stderr.write(`lvs: packet handling failed: ${(err as Error).stack}\n`);
+        }
+      }
       this.flush();
       if (got < BATCH) break;
     }

@@ -302,7 +302,7 @@ static void on_readable(uv_poll_t *handle, int status, int events) {
   napi_open_handle_scope(env, &scope);
   napi_value cb, recv, arg;
   napi_get_reference_value(env, w->callback, &cb);
-  napi_get_undefined(env, &recv);
+  napi_get_global(env, &recv);  // make_callback converts its receiver to an object: undefined would throw
   napi_create_int32(env, status, &arg);
   napi_value result;
   // make_callback runs microtasks afterwards, so promise work started by the handler proceeds.
