@@ -23,7 +23,7 @@ function run(): BenchRun {
     durationMs: 1000,
     command: ['fulcrum', 'bench'],
     environment: { node: 'v20.20.2', kernel: '6.1', os: 'Linux', cpus: 2, cpuModel: 'x', fulcrumVersion: '0.1.0', targetVersions: { haproxy: '2.6.12' } },
-    ceiling: { closed: [30_000, 20_000, 25_000] },
+    ceiling: { s: { load: 'closed', connections: 8, rps: [30_000, 20_000, 25_000] } },
     results: [
       {
         id: 's/haproxy/rr/http',
@@ -45,8 +45,8 @@ function run(): BenchRun {
 describe('fulcrum/bench@1', () => {
   it('accepts a well-formed run and computes the ceiling median', () => {
     const r = benchRunSchema.parse(run());
-    expect(ceilingOf(r, 'closed')).toBe(25_000);
-    expect(ceilingOf(r, 'open')).toBeUndefined();
+    expect(ceilingOf(r, 's')).toBe(25_000);
+    expect(ceilingOf(r, 'other')).toBeUndefined();
   });
 
   it('names the field that is wrong', () => {

@@ -9,15 +9,17 @@
 //   environment     node (process.version), kernel (os.release()), os (platform/arch), cpus (count),
 //                   cpuModel, fulcrumVersion, gitSha (when in a git checkout), targetVersions
 //                   (target name → version string such as "HAProxy 2.6.12"), loadavg at start.
-//   ceiling         the generator's own ceiling measured in the same run against a null target
-//                   (a minimal server answering directly), per load mode: repetitions of req/s.
+//   ceiling         per scenario name: the generator's own ceiling, measured in the same interleaved
+//                   schedule against a null target (a minimal server answering directly) with the
+//                   scenario's load: rps is one figure per repetition.
 //   results[]       one entry per (scenario, target, algorithm, mode) variant:
 //     id            stable key "<scenario>/<target>/<algorithm>/<mode>", what the gate matches on.
 //     scenario, target, algorithm, mode ("http" L7 | "tcp" L4 terminating), load ("closed" | "open").
 //     connections, durationMs, rate (open loop: requests/s asked for).
-//     backends[]    the backends' ids and service-time models (as data, for the reader).
-//     generatorBound  true when median req/s is within 10 % of the ceiling for the same load mode:
-//                   the figure then says more about the generator than the target.
+//     backends[]    the backends' ids and service-time models (as data), with a one-line description.
+//     generatorBound  closed loop: median req/s within 10 % of the scenario's ceiling; open loop: the
+//                   generator could not deliver 90 % of the rate even to the null target. The figure
+//                   then says more about the generator than about the target.
 //     unavailable   reason the variant could not run here (e.g. LVS modes, haproxy missing); no samples then.
 //     samples[]     one raw sample per measured repetition (warm-up runs are not kept), in run order:
 //       repetition  0-based; order: position in the interleaved schedule (A B A B …).
@@ -92,7 +94,7 @@ export const benchResultSchema = z
     connections: z.int().min(1),
     durationMs: z.number().positive(),
     rate: z.number().positive().optional(),
-    backends: z.array(z.strictObject({ id: z.string().min(1), model: serviceTimeModelSchema })),
+    backends: z.array(z.strictObject({ id: z.string().min(1), model: serviceTimeModelSchema, description: z.string().optional() })),
     generatorBound: z.boolean(),
     unavailable: z.string().optional(),
     samples: z.array(benchSampleSchema),
@@ -124,10 +126,7 @@ export const benchRunSchema = z
     command: z.array(z.string()),
     preset: z.string().optional(),
     environment: benchEnvironmentSchema,
-    ceiling: z.strictObject({
-      closed: z.array(nonNegative).optional(),
-      open: z.array(nonNegative).optional(),
-    }),
+    ceiling: z.record(z.string(), z.strictObject({ load: z.enum(['closed', 'open']), connections: z.int().min(1), rate: z.number().positive().optional(), rps: z.array(nonNegative) })),
     results: z.array(benchResultSchema),
   })
   .superRefine((run, ctx) => {
@@ -139,9 +138,9 @@ export const benchRunSchema = z
   });
 export type BenchRun = z.infer<typeof benchRunSchema>;
 
-/** Median of the ceiling samples, if measured. */
-export function ceilingOf(run: Pick<BenchRun, 'ceiling'>, load: 'closed' | 'open'): number | undefined {
-  const xs = [...(run.ceiling[load] ?? [])].sort((a, b) => a - b);
+/** Median req/s of a scenario's ceiling, if measured. */
+export function ceilingOf(run: Pick<BenchRun, 'ceiling'>, scenario: string): number | undefined {
+  const xs = [...(run.ceiling[scenario]?.rps ?? [])].sort((a, b) => a - b);
   if (xs.length === 0) return undefined;
   const mid = Math.floor(xs.length / 2);
   return xs.length % 2 ? xs[mid] : ((xs[mid - 1] as number) + (xs[mid] as number)) / 2;

@@ -9,6 +9,11 @@ const commands: Array<() => Promise<{ register: Register }>> = [
   () => import('./commands/clean.ts'),
   () => import('./commands/serve.ts'),
   () => import('./commands/rs-agent.ts'),
+  () => import('./commands/bench.ts'),
+  () => import('./commands/report.ts'),
+  () => import('./commands/gate.ts'),
+  () => import('./commands/conformance.ts'),
+  () => import('./commands/demo.ts'),
 ];
 
 export async function main(argv: string[]): Promise<number> {

@@ -8,6 +8,7 @@
 //
 // Bounded: at most rate·duration requests (or `amount`), and a hard stop at duration + timeout
 // that aborts whatever is still in flight.
+import { setMaxListeners } from 'node:events';
 import { Agent, request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LatencyRecorder } from './latency-recorder.ts';
@@ -41,6 +42,8 @@ export async function runOpenLoop(opts: OpenLoopOptions): Promise<LoadOutcome> {
   const recorder = new LatencyRecorder();
   const agents: Agent[] = [];
   const stop = new AbortController();
+  // One listener per in-flight request (at most one per connection).
+  setMaxListeners(opts.connections + 10, stop.signal);
   let errors = 0;
   let non2xx = 0;
   let late = 0;

@@ -74,7 +74,7 @@ describe('runBench', () => {
     const lines: string[] = [];
     const run = await runBench([scenario], { command: ['fulcrum', 'bench', 'test'], progress: (l) => lines.push(l), resolveTarget: (n) => (n === 'node-proxy' ? fixtureTarget : undefined) });
     expect(benchRunSchema.safeParse(run).success).toBe(true);
-    expect(run.ceiling.closed).toHaveLength(2);
+    expect(run.ceiling.fixture!.rps).toHaveLength(2);
     expect(run.environment.targetVersions).toEqual({ 'node-proxy': 'fixture' });
     const [proxied, lvs, missing] = run.results;
     expect(proxied!.samples).toHaveLength(2);

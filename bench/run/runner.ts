@@ -2,10 +2,11 @@
 // generator's ceiling against a null target in the same interleaved schedule, and returns a
 // fulcrum/bench@1 run. Everything started is closed in `finally`, on every path.
 import { startBenchBackend, type BenchBackend } from '../backends/server.ts';
+import { describeModel } from '../backends/service-time.ts';
 import { runClosedLoop, runOpenLoop, type LoadOutcome } from '../load/index.ts';
 import { BENCH_SCHEMA, benchRunSchema, type BenchResult, type BenchRun, type BenchSample } from '../schema.ts';
 import type { BenchScenario, BenchVariant, LoadSpec } from '../scenarios/types.ts';
-import { benchTarget, type BenchTarget } from '../targets/index.ts';
+import { resolveBenchTarget, type BenchTarget } from '../targets/index.ts';
 import { groupCpuSeconds } from './cpu.ts';
 import { benchEnvironment } from './environment.ts';
 import { freePort, launch, type Launched } from './launch.ts';
@@ -20,7 +21,7 @@ export interface RunOptions {
   /** Where progress lines go (stderr in the CLI). */
   progress?: (line: string) => void;
   /** Target lookup; tests inject fixtures. */
-  resolveTarget?: (name: string) => BenchTarget | undefined;
+  resolveTarget?: (name: string) => Promise<BenchTarget | undefined> | BenchTarget | undefined;
   /** Loopback addresses: backends get .1, .2, … of backendNet; balancers listen on balancerHost. */
   backendNet?: string;
   balancerHost?: string;
@@ -33,7 +34,7 @@ export async function runBench(scenarios: readonly BenchScenario[], options: Run
   const startedAt = new Date();
   const t0 = performance.now();
   const say = options.progress ?? (() => {});
-  const resolve = options.resolveTarget ?? benchTarget;
+  const resolve = options.resolveTarget ?? resolveBenchTarget;
   const targetVersions: Record<string, string> = {};
   const results: BenchResult[] = [];
   const ceiling: BenchRun['ceiling'] = {};
@@ -41,10 +42,9 @@ export async function runBench(scenarios: readonly BenchScenario[], options: Run
   for (const scenario of scenarios) {
     const { results: r, ceiling: c } = await runScenario(scenario, resolve, options, say, targetVersions);
     results.push(...r);
-    (ceiling[scenario.load.kind] ??= []).push(...c);
+    const l = scenario.load;
+    ceiling[scenario.name] = { load: l.kind, connections: l.connections, ...(l.kind === 'open' ? { rate: l.rate } : {}), rps: c };
   }
-  // Closed-loop ceilings are comparable across scenarios (same null target); open-loop ones are per rate,
-  // so generatorBound was decided per scenario above.
   const run: BenchRun = {
     schema: BENCH_SCHEMA,
     startedAt: startedAt.toISOString(),
@@ -60,7 +60,7 @@ export async function runBench(scenarios: readonly BenchScenario[], options: Run
 
 async function runScenario(
   scenario: BenchScenario,
-  resolve: (name: string) => BenchTarget | undefined,
+  resolve: (name: string) => Promise<BenchTarget | undefined> | BenchTarget | undefined,
   options: RunOptions,
   say: (line: string) => void,
   targetVersions: Record<string, string>,
@@ -89,7 +89,7 @@ async function runScenario(
         say(`  ${id}: unavailable: ${why}`);
         continue;
       }
-      const target = resolve(variant.target) as BenchTarget;
+      const target = (await resolve(variant.target)) as BenchTarget;
       const version = await target.version();
       if (version) targetVersions[target.name] = version;
       try {
@@ -100,7 +100,8 @@ async function runScenario(
           listen: { host: balancerHost, port },
           backends: serving.map((b, i) => ({ id: b.id, host: b.host, port: b.port, weight: scenario.backends[i]?.weight ?? 1 })),
         });
-        const proc = await launch(spec);
+        // Generous: a tsx-compiled balancer on a busy two-core machine can take many seconds to listen.
+        const proc = await launch(spec, { readyTimeoutMs: 45_000 });
         launched.push(proc);
         slots.push({ kind: 'variant', variant, id, url: `http://${balancerHost}:${port}/`, pid: proc.pid });
       } catch (err) {
@@ -193,15 +194,20 @@ function baseResult(scenario: BenchScenario, variant: BenchVariant, id: string):
     connections: scenario.load.connections,
     durationMs: scenario.load.durationMs,
     ...(scenario.load.kind === 'open' ? { rate: scenario.load.rate } : {}),
-    backends: scenario.backends.map((b) => ({ id: b.id, model: b.model })),
+    backends: scenario.backends.map((b) => ({ id: b.id, model: b.model, description: describeModel(b.model) })),
     generatorBound: false,
     samples: [],
   };
 }
 
-async function unavailableReason(variant: BenchVariant, resolve: (name: string) => BenchTarget | undefined): Promise<string | undefined> {
+async function unavailableReason(variant: BenchVariant, resolve: (name: string) => Promise<BenchTarget | undefined> | BenchTarget | undefined): Promise<string | undefined> {
   if (variant.mode.startsWith('lvs-')) return `${variant.mode} needs the LVS packet engine and the containers driver (not available to bench yet)`;
-  const target = resolve(variant.target);
+  let target: BenchTarget | undefined;
+  try {
+    target = await resolve(variant.target);
+  } catch (err) {
+    return (err as Error).message;
+  }
   if (!target) return `no target named "${variant.target}"`;
   const available = await target.available();
   if (!available.ok) return available.reason;

@@ -86,6 +86,21 @@ export const presets: Record<string, BenchPreset> = {
       },
     ],
   },
+  calibration: {
+    name: 'calibration',
+    description: 'Many short repetitions of three balancers, for measuring the gate itself (fulcrum gate --calibrate).',
+    scenarios: [
+      {
+        name: 'calibration',
+        question: 'How much do repeated measurements of the same thing vary here? (input for the gate calibration)',
+        backends: sameBackends,
+        variants: ['reference', 'haproxy', 'nginx'].map((target) => ({ target, algorithm: 'rr', mode: 'http' as const })),
+        load: { kind: 'closed', connections: 16, durationMs: 1000 },
+        repetitions: 20,
+        warmupMs: 500,
+      },
+    ],
+  },
 };
 
 /** Shrinks a preset for smoke runs and tests: 3 repetitions of 1 s (open loop: at most 200 req/s). */

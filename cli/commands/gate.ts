@@ -1,0 +1,81 @@
+// `fulcrum gate --baseline A.json --current B.json`: exit 1 on a regression, 0 otherwise, 2 on bad
+// input. Prints a Markdown summary (stdout or --markdown FILE) for CI logs.
+import { writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { gate, gateMarkdown, METRIC_KINDS, type GateReport, type MetricKind } from '../../bench/index.ts';
+import { calibrateGate, calibrationMarkdown } from '../../bench/gate/calibrate.ts';
+import { GateInputError, readGateInput } from '../../bench/gate/inputs.ts';
+import { EXIT_FAILED, EXIT_OK, UsageError } from '../exit.ts';
+
+export interface GateCommandOptions {
+  baseline?: string;
+  current?: string;
+  markdown?: string;
+  alpha?: string;
+  band?: string[];
+  seed?: string;
+  calibrate?: string;
+  trials?: string;
+}
+
+function parseBands(specs: readonly string[] = []): Partial<Record<MetricKind, number>> {
+  const bands: Partial<Record<MetricKind, number>> = {};
+  for (const spec of specs) {
+    const m = /^([a-z0-9-]+)=(\d+(?:\.\d+)?)%?$/.exec(spec);
+    if (!m || !(m[1] as string in METRIC_KINDS)) throw new UsageError(`--band "${spec}": use <kind>=<percent>, kind one of ${Object.keys(METRIC_KINDS).join(', ')}`);
+    bands[m[1] as MetricKind] = Number(m[2]) / 100;
+  }
+  return bands;
+}
+
+function number(name: string, v: string | undefined, min: number, max: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`--${name} must be a number in [${min}, ${max}], got "${v}"`);
+  return n;
+}
+
+export async function gateCommand(opts: GateCommandOptions): Promise<{ report: GateReport; markdown: string; exitCode: number }> {
+  if (!opts.baseline || !opts.current) throw new UsageError('give both --baseline FILE and --current FILE');
+  const alpha = number('alpha', opts.alpha, 1e-6, 0.5);
+  const seed = number('seed', opts.seed, 0, 2 ** 32 - 1);
+  const bands = parseBands(opts.band);
+  try {
+    const [base, cur] = await Promise.all([readGateInput(opts.baseline), readGateInput(opts.current)]);
+    if (base.schema !== cur.schema) throw new UsageError(`baseline is ${base.schema} but current is ${cur.schema}: compare like with like`);
+    const report = gate(base.series, cur.series, { ...(alpha !== undefined ? { alpha } : {}), ...(seed !== undefined ? { seed } : {}), bands });
+    const markdown = gateMarkdown(report);
+    return { report, markdown, exitCode: report.regressions > 0 ? EXIT_FAILED : EXIT_OK };
+  } catch (err) {
+    if (err instanceof GateInputError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+export function register(program: Command, setExit: (code: number) => void): void {
+  program
+    .command('gate')
+    .description('Compare bench or micro-benchmark results: Mann–Whitney U plus a bootstrap CI outside a noise band per metric; exit 1 on a regression')
+    .option('--baseline <file>', 'baseline results (fulcrum/bench@1 or fulcrum/micro@1)')
+    .option('--current <file>', 'candidate results, same schema')
+    .option('--markdown <file>', 'write the Markdown summary here instead of stdout')
+    .option('--alpha <p>', 'significance level of the rank test', '0.05')
+    .option('--band <kind=percent...>', `noise band per metric kind (defaults: ${Object.entries(METRIC_KINDS).map(([k, v]) => `${k}=${v.band * 100}%`).join(', ')})`)
+    .option('--seed <n>', 'bootstrap seed', '1')
+    .option('--calibrate <bench.json>', 'measure the gate itself from a bench run with many repetitions: A/A false alarms and detection of an injected 10% loss')
+    .option('--trials <n>', 'calibration trials', '2000')
+    .action(async (opts: GateCommandOptions) => {
+      if (opts.calibrate) {
+        const trials = number('trials', opts.trials, 10, 1_000_000) as number;
+        const result = await calibrateGate(opts.calibrate, { trials, seed: Number(opts.seed ?? 1) });
+        const md = calibrationMarkdown(result);
+        if (opts.markdown) await writeFile(opts.markdown, md);
+        else process.stdout.write(md);
+        return;
+      }
+      const { markdown, exitCode } = await gateCommand(opts);
+      if (opts.markdown) await writeFile(opts.markdown, markdown);
+      else process.stdout.write(markdown);
+      setExit(exitCode);
+    });
+}
