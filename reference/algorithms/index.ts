@@ -1,44 +1,13 @@
-// The scheduler registry: one factory per file, looked up by its config string.
-// Every scheduler treats ctx.avoid as ineligible; wrap with wrappers/avoid.ts to fall back when
-// all eligible backends are avoided.
-import { dh } from './dh.ts';
-import { ewma } from './ewma.ts';
-import { first } from './first.ts';
-import { fo } from './fo.ts';
-import { iphash } from './iphash.ts';
-import { lblc } from './lblc.ts';
-import { lblcr } from './lblcr.ts';
-import { lc } from './lc.ts';
-import { maglev } from './maglev.ts';
-import { nq } from './nq.ts';
-import { ovf } from './ovf.ts';
-import { p2c } from './p2c.ts';
-import { random } from './random.ts';
-import { rendezvous } from './rendezvous.ts';
-import { ring } from './ring.ts';
-import { rr } from './rr.ts';
-import { sed } from './sed.ts';
-import { sh } from './sh.ts';
-import { wlc } from './wlc.ts';
-import { wrandom } from './wrandom.ts';
-import { wrr } from './wrr.ts';
-import type { SchedulerFactory } from './types.ts';
-
+// The algorithms room: the scheduler registry, one-call creation with wrappers, the wrappers
+// themselves, and the pure table builders used by quality figures and benchmarks.
+// Every scheduler treats ctx.avoid as ineligible; createScheduler adds avoid-on-retry, which
+// falls back when every eligible backend is avoided.
 export type * from './types.ts';
 export { SchedulerOptionError } from './types.ts';
-
-const factories: readonly SchedulerFactory[] = [
-  rr, wrr, lc, wlc, sed, nq, random, wrandom, p2c, ewma,
-  sh, dh, iphash, ring, maglev, rendezvous, lblc, lblcr,
-  fo, ovf, first,
-];
-
-const byName = new Map(factories.map((f) => [f.name, f]));
-
-export function schedulerFactory(name: string): SchedulerFactory | undefined {
-  return byName.get(name);
-}
-
-export function schedulerNames(): string[] {
-  return factories.map((f) => f.name);
-}
+export { schedulerFactory, schedulerNames } from './registry.ts';
+export { createScheduler, type CreateContext } from './create.ts';
+export { avoidOnRetry } from './wrappers/avoid.ts';
+export { boundedLoad } from './wrappers/bounded-load.ts';
+export { slowStart, slowStartFactor, type SlowStartOptions } from './wrappers/slow-start.ts';
+export { buildRing, ringIndex, type Ring, type RingOptions } from './ring.ts';
+export { populate as populateMaglev, permutationFor as maglevPermutation, isPrime } from './maglev.ts';

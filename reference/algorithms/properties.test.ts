@@ -1,10 +1,13 @@
 // Properties every scheduler must keep, whatever the pool looks like (fast-check):
 //  1. never a backend that is unusable, quiesced (weight 0) or avoided;
 //  2. undefined only when nothing is eligible (checked right after update());
-//  3. still never an ineligible backend when usability/weight change without an update().
+//  3. still never an ineligible backend when usability/weight change without an update();
+//  4. the same through createScheduler's wrappers.
+// Weight 0 is how a backend is quiesced (no new work, existing work continues): properties 1–4
+// cover quiesce for every scheduler.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { schedulerFactory, schedulerNames } from './index.ts';
+import { createScheduler, schedulerFactory, schedulerNames } from './index.ts';
 import { context, type TestBackend } from './testkit.ts';
 import type { PickContext, SchedulerOptions } from './types.ts';
 
@@ -85,6 +88,28 @@ describe.each(variants)('%s %j keeps the eligibility properties', (name, options
         }
       }),
       { numRuns },
+    );
+  });
+});
+
+describe.each(schedulerNames())('%s wrapped (createScheduler: slow start, bounded load, avoid-on-retry)', (name) => {
+  it('never picks ineligible; undefined only when nothing is eligible, even when all are avoided', () => {
+    fc.assert(
+      fc.property(pool, fc.nat({ max: 0xffffffff }), fc.integer({ min: 0, max: 20_000 }), (backends, key, elapsed) => {
+        let now = 0;
+        const config = name === 'maglev' ? { name, tableSize: 1009 } : { name };
+        const s = createScheduler({ ...config, boundedLoad: 125, slowStart: { windowMs: 10_000 } }, { now: () => now });
+        s.update(backends);
+        now = elapsed;
+        const any = backends.some(eligible);
+        const all = new Set(backends.map((b) => b.id));
+        for (const ctx of [context({ key }), context({ key, avoid: all })]) {
+          const b = s.pick(ctx);
+          if (b) expect(eligible(b as TestBackend)).toBe(true);
+          else expect(any).toBe(false);
+        }
+      }),
+      { numRuns: 60 },
     );
   });
 });
