@@ -16,7 +16,7 @@ export interface TopologySpec {
 export interface StartOptions {
   /** Progress lines for a person (stderr), e.g. "balancer up on 127.20.0.1:40123". */
   log?: (line: string) => void;
-  /** How long the balancer may take to become ready. Default 10 s. */
+  /** How long the balancer may take to become ready. Default 20 s (a loaded 2-core machine). */
   readyTimeoutMs?: number;
 }
 
@@ -130,7 +130,13 @@ export interface HttpSession extends AsyncDisposable {
 export interface HeldExchange extends AsyncDisposable {
   readonly backend: string | undefined;
   readonly local: Endpoint;
-  /** Ends the exchange from the client side (the balancer then closes its backend side). */
+  /** HTTP holds: the token that BackendHost.release() takes. Undefined for TCP holds. */
+  readonly token?: string;
+  /** Resolves when the exchange has ended (the response completed, or the connection closed). */
+  ended(): Promise<void>;
+  /** Ends the exchange from the client side. Note: an HTTP balancer may not notice a client that
+   *  goes away while it waits for the backend; to end held HTTP work as the balancer sees it,
+   *  release it on the backend (BackendHost.release) and await ended(). */
   close(): Promise<void>;
 }
 
@@ -146,6 +152,9 @@ export interface BackendHost {
   /** Records plus live counters. */
   snapshot(): Promise<AgentSnapshot>;
   reset(): Promise<void>;
+  /** Finishes held HTTP requests (all, or the one with this token) so that their responses complete
+   *  normally; resolves with how many were released. */
+  release(token?: string): Promise<number>;
   /** Dies abruptly (SIGKILL / container kill): connections are reset, new ones refused. */
   stop(): Promise<void>;
   /** Comes back on the same address and port; resolves once it listens. */

@@ -56,7 +56,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   let probes = 0;
   const proxyOf = new WeakMap<Socket, ProxyHeaderRecord>();
   const sockets = new Set<Socket>();
-  const holds = new Set<() => void>();
+  const holds = new Map<() => void, string>();
 
   const record = (r: AgentRecord) => {
     if (records.length < RECORD_LIMIT) records.push(r);
@@ -89,6 +89,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     req.resume();
     if (url.pathname === HOLD_PATH) {
       const ms = Math.min(Number(url.searchParams.get('ms') ?? 30_000) || 30_000, HOLD_MAX_MS);
+      const token = url.searchParams.get('token') ?? '';
       res.writeHead(200);
       res.write(`${id}\n`);
       const release = () => {
@@ -97,7 +98,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
         if (!res.writableEnded) res.end('released\n');
       };
       const timer = setTimeout(release, ms);
-      holds.add(release);
+      holds.set(release, token);
       res.on('close', release);
       return;
     }
@@ -191,8 +192,10 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       probes = 0;
       res.end('{"ok":true}');
     } else if (req.method === 'POST' && url.pathname === '/release') {
-      for (const release of [...holds]) release();
-      res.end('{"ok":true}');
+      const token = url.searchParams.get('token');
+      const chosen = [...holds].filter(([, t]) => token === null || t === token);
+      for (const [release] of chosen) release();
+      res.end(JSON.stringify({ released: chosen.length }));
     } else if (url.pathname === '/healthz') {
       res.end('{"ok":true}');
     } else {
@@ -216,7 +219,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     });
 
   const closeAll = async () => {
-    for (const release of [...holds]) release();
+    for (const release of [...holds.keys()]) release();
     for (const s of sockets) s.destroy();
     http.closeAllConnections();
     await Promise.all([

@@ -6,8 +6,9 @@
 /** HTTP: every reply carries this response header with the backend's id (the body starts with it too). */
 export const BACKEND_HEADER = 'x-fulcrum-backend';
 
-/** HTTP path prefix the agent holds open: headers and the first body line go out at once, the rest
- *  of the body only when the client goes away or `?ms=` (at most HOLD_MAX_MS) has passed. */
+/** HTTP path the agent holds open: headers and the first body line go out at once, the rest of the
+ *  body when the harness releases it (control POST /release?token=…), the client goes away, or
+ *  `?ms=` (at most HOLD_MAX_MS) has passed. `?token=` names the held request for /release. */
 export const HOLD_PATH = '/hold';
 export const HOLD_MAX_MS = 60_000;
 

@@ -16,6 +16,7 @@ import type {
 } from '../topology.ts';
 
 const DEFAULT_TIMEOUT_MS = 5_000;
+let holdCounter = 0;
 
 function localOf(socket: Socket | undefined | null): Endpoint {
   return { host: (socket?.localAddress ?? '').replace(/^::ffff:/, ''), port: socket?.localPort ?? 0 };
@@ -108,13 +109,14 @@ export class LoopbackClient implements ClientHost {
 
   holdHttp(request: HttpRequest = {}): Promise<HeldExchange> {
     const timeoutMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const token = `h${++holdCounter}-${process.pid}`;
     return new Promise<HeldExchange>((resolve, reject) => {
       const req = httpRequest({
         host: this.entry.host,
         port: this.entry.port,
         localAddress: this.address,
         method: 'GET',
-        path: request.path ?? `${HOLD_PATH}?ms=30000`,
+        path: request.path ?? `${HOLD_PATH}?ms=30000&token=${token}`,
         agent: false,
         headers: { connection: 'close', ...request.headers },
       });
@@ -129,14 +131,17 @@ export class LoopbackClient implements ClientHost {
       req.on('response', (res) => {
         clearTimeout(timer);
         res.resume();
+        res.on('error', () => {});
         const socket = res.socket;
-        const close = () =>
-          new Promise<void>((done) => {
-            if (socket.destroyed) return done();
-            socket.once('close', () => done());
-            req.destroy();
-          });
-        resolve({ backend: res.headers[BACKEND_HEADER] as string | undefined, local: localOf(socket), close, [Symbol.asyncDispose]: close });
+        const ended = new Promise<void>((done) => {
+          res.once('close', () => done());
+          socket.once('close', () => done());
+        });
+        const close = async () => {
+          if (!socket.destroyed) req.destroy();
+          await ended;
+        };
+        resolve({ backend: res.headers[BACKEND_HEADER] as string | undefined, local: localOf(socket), token, ended: () => ended, close, [Symbol.asyncDispose]: close });
       });
       req.end();
     });
@@ -157,13 +162,12 @@ export class LoopbackClient implements ClientHost {
   async holdTcp(line = 'hold', options: ExchangeOptions = {}): Promise<HeldExchange> {
     const held = await this.openTcp(line, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     const socket = held.socket;
-    const close = () =>
-      new Promise<void>((done) => {
-        if (socket.destroyed) return done();
-        socket.once('close', () => done());
-        socket.destroy();
-      });
-    return { backend: backendOfReply(held.reply), local: held.local, close, [Symbol.asyncDispose]: close };
+    const ended = new Promise<void>((done) => (socket.destroyed ? done() : socket.once('close', () => done())));
+    const close = async () => {
+      socket.destroy();
+      await ended;
+    };
+    return { backend: backendOfReply(held.reply), local: held.local, ended: () => ended, close, [Symbol.asyncDispose]: close };
   }
 
   /** Connects, sends `line`, resolves with the first reply line and the still-open socket. */

@@ -77,7 +77,7 @@ export async function startLocal(spec: TopologySpec, options: LocalStartOptions 
       throw new TopologyStartError(err.message);
     });
     undo.push(() => balancer.kill(1500));
-    await waitReady(spec.target.name, balancer, scenario, launch, options.readyTimeoutMs ?? 10_000);
+    await waitReady(spec.target.name, balancer, scenario, launch, options.readyTimeoutMs ?? 20_000);
     log(`${spec.target.name} up on ${listen.host}:${listen.port} with ${backends.length} backends`);
 
     const clients = Array.from({ length: spec.clients ?? 1 }, (_, i) => new LoopbackClient(`${CLIENT_NET}${i + 1}`, listen));

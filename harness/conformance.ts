@@ -1,0 +1,89 @@
+// The conformance runner: for each selected check, skip when the target lacks a capability, else
+// place its scenario, start a topology, run the check once (no retries) and tear everything down.
+import { RESULTS_SCHEMA, collectEnvironment, summarize, type CheckResult, type Results } from '../reports/index.ts';
+import type { Check, ScenarioPlan, Target } from './types.ts';
+import type { Driver, StartOptions } from './topology.ts';
+
+export interface ConformanceOptions {
+  target: Target;
+  driver: Driver;
+  checks: readonly Check[];
+  /** Glob on check ids ("*" any run of characters, "?" one; comma-separated alternatives). */
+  only?: string;
+  /** One line per check and detail lines, for stderr. */
+  progress?: (line: string) => void;
+  startOptions?: StartOptions;
+}
+
+/** The scenario every check starts from: three equal backends behind an HTTP round robin. */
+export function basePlan(): ScenarioPlan {
+  return { mode: 'http', algorithm: { name: 'rr' }, backends: [1, 2, 3].map((i) => ({ id: `b${i}`, weight: 1 })) };
+}
+
+export function globToRegExp(glob: string): RegExp {
+  const alternatives = glob.split(',').map((g) => g.trim()).filter(Boolean);
+  const body = alternatives.map((g) => g.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')).join('|');
+  return new RegExp(`^(?:${body})$`);
+}
+
+export function selectChecks(checks: readonly Check[], only?: string): Check[] {
+  if (!only) return [...checks];
+  const re = globToRegExp(only);
+  return checks.filter((c) => re.test(c.id));
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
+
+export async function runConformance(options: ConformanceOptions): Promise<Results> {
+  const { target, driver } = options;
+  const progress = options.progress ?? (() => {});
+  const started = new Date();
+  const t0 = performance.now();
+  const checks = selectChecks(options.checks, options.only);
+  const [targetAvailable, driverAvailable, version] = await Promise.all([target.available(), driver.available(), target.version().catch(() => undefined)]);
+  const unavailable = !targetAvailable.ok ? targetAvailable.reason : !driverAvailable.ok ? `driver ${driver.name}: ${driverAvailable.reason}` : undefined;
+
+  const results: CheckResult[] = [];
+  for (const [i, check] of checks.entries()) {
+    const prefix = `[${i + 1}/${checks.length}] ${check.id}`;
+    const c0 = performance.now();
+    const result = await runOne(check, options, unavailable, (line) => progress(`      ${line}`));
+    result.durationMs = Math.round(performance.now() - c0);
+    results.push(result);
+    progress(`${prefix} … ${result.status} ${seconds(result.durationMs)}${result.status !== 'pass' && result.reason ? ` — ${result.reason.split('\n')[0]}` : ''}`);
+  }
+
+  return {
+    schema: RESULTS_SCHEMA,
+    startedAt: started.toISOString(),
+    durationMs: Math.round(performance.now() - t0),
+    environment: collectEnvironment(),
+    target: { name: target.name, ...(version ? { version } : {}), capabilities: [...target.capabilities], driver: driver.name },
+    checks: results,
+    summary: summarize(results),
+  };
+}
+
+async function runOne(check: Check, options: ConformanceOptions, unavailable: string | undefined, log: (line: string) => void): Promise<CheckResult> {
+  const base = { id: check.id, title: check.title, ...(check.falseFailureProbability !== undefined ? { falseFailureProbability: check.falseFailureProbability } : {}) };
+  if (unavailable) return { ...base, status: 'skip', reason: unavailable };
+  const missing = check.requires.filter((c) => !options.target.capabilities.includes(c));
+  if (missing.length > 0) return { ...base, status: 'skip', reason: `target ${options.target.name} does not claim ${missing.join(', ')}` };
+
+  let topology;
+  try {
+    topology = await options.driver.start({ target: options.target, plan: check.scenario(basePlan()) }, { ...options.startOptions, log });
+  } catch (err) {
+    return { ...base, status: 'fail', reason: `could not start the topology: ${(err as Error).message}` };
+  }
+  try {
+    const verdict = await check.run({ topology, capabilities: options.target.capabilities, log });
+    if (verdict.status === 'pass') return { ...base, status: 'pass', ...(verdict.evidence !== undefined ? { evidence: verdict.evidence } : {}), ...(verdict.metrics ? { metrics: verdict.metrics } : {}) };
+    if (verdict.status === 'skip') return { ...base, status: 'skip', reason: verdict.reason };
+    return { ...base, status: 'fail', reason: verdict.reason, ...(verdict.evidence !== undefined ? { evidence: verdict.evidence } : {}), ...(verdict.metrics ? { metrics: verdict.metrics } : {}) };
+  } catch (err) {
+    return { ...base, status: 'fail', reason: `the check stopped with an error: ${(err as Error).message}`, evidence: { balancerLogTail: topology.balancer.logs().split('\n').slice(-15) } };
+  } finally {
+    await topology.stop();
+  }
+}

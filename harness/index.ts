@@ -1,0 +1,12 @@
+// The harness room's door: topologies and drivers, targets, the agent's contract, the runner.
+export type * from './types.ts';
+export type * from './topology.ts';
+export { BACKEND_HEADER, HOLD_PATH, HEALTH_PATH, backendOfReply, type AgentRecord, type AgentSnapshot, type ProxyHeaderRecord } from './agent/protocol.ts';
+export { localDriver, startLocal, TopologyStartError, CLIENT_NET, BALANCER_HOST, BACKEND_NET } from './local/driver.ts';
+export { liveGroups } from './local/cleanup.ts';
+export { registerDriver, resolveDriver, driverNames, UnknownDriverError } from './drivers.ts';
+export { resolveTarget, builtInTargetNames, UnknownTargetError } from './targets/registry.ts';
+export { FileTarget, TargetRenderError } from './targets/file-target.ts';
+export { parseTargetFile, loadTargetFile, targetFileSchema, TARGET_FILE_SCHEMA, type TargetFile } from './targets/target-file.ts';
+export { referenceTarget, referenceConfig } from './targets/reference.ts';
+export { runConformance, selectChecks, basePlan, globToRegExp, type ConformanceOptions } from './conformance.ts';

@@ -1,0 +1,24 @@
+// The suites room's door: every conformance check, in run order, grouped by concern.
+import { rrCheck } from './distribution/rr.ts';
+import { wrrCheck } from './distribution/wrr.ts';
+import { lcCheck } from './distribution/lc.ts';
+import { randomCheck } from './distribution/random.ts';
+import { xffCheck, forwardedCheck } from './source/forwarded-for.ts';
+import { l4PeerCheck, proxyV1Check, proxyV2Check } from './source/l4.ts';
+import { failoverCheck } from './health/failover.ts';
+import type { Check } from '../harness/index.ts';
+
+export const allChecks: readonly Check[] = [
+  rrCheck,
+  wrrCheck,
+  lcCheck,
+  randomCheck,
+  xffCheck,
+  forwardedCheck,
+  l4PeerCheck,
+  proxyV1Check,
+  proxyV2Check,
+  failoverCheck,
+];
+
+export { rrCheck, wrrCheck, lcCheck, randomCheck, xffCheck, forwardedCheck, l4PeerCheck, proxyV1Check, proxyV2Check, failoverCheck };
