@@ -132,8 +132,9 @@ export interface HeldExchange extends AsyncDisposable {
   readonly local: Endpoint;
   /** HTTP holds: the token that BackendHost.release() takes. Undefined for TCP holds. */
   readonly token?: string;
-  /** Resolves when the exchange has ended (the response completed, or the connection closed). */
-  ended(): Promise<void>;
+  /** Resolves when the exchange has ended (the response completed, or the connection closed).
+   *  Optional so that drivers can add it; checks fall back to close(). */
+  ended?(): Promise<void>;
   /** Ends the exchange from the client side. Note: an HTTP balancer may not notice a client that
    *  goes away while it waits for the backend; to end held HTTP work as the balancer sees it,
    *  release it on the backend (BackendHost.release) and await ended(). */
@@ -153,8 +154,10 @@ export interface BackendHost {
   snapshot(): Promise<AgentSnapshot>;
   reset(): Promise<void>;
   /** Finishes held HTTP requests (all, or the one with this token) so that their responses complete
-   *  normally; resolves with how many were released. */
-  release(token?: string): Promise<number>;
+   *  normally; resolves with how many were released (agent control: POST /release?token=…).
+   *  Optional so that drivers can add it; without it least-connections checks can only close the
+   *  client side, which HAProxy does not notice while it waits for the backend. */
+  release?(token?: string): Promise<number>;
   /** Dies abruptly (SIGKILL / container kill): connections are reset, new ones refused. */
   stop(): Promise<void>;
   /** Comes back on the same address and port; resolves once it listens. */

@@ -43,9 +43,9 @@ export const lcCheck: Check = {
     const steps: Step[] = [];
     const finish = async (h: HeldExchange) => {
       const backend = topology.backends.find((b) => b.id === h.backend);
-      if (backend?.running && h.token !== undefined) {
+      if (backend?.running && backend.release && h.token !== undefined) {
         await backend.release(h.token);
-        await Promise.race([h.ended(), sleep(3000)]);
+        await Promise.race([h.ended?.() ?? sleep(200), sleep(3000)]);
       }
       await h.close();
     };
