@@ -26,6 +26,9 @@ const AGENT_MAIN = fileURLToPath(new URL('../agent/main.ts', import.meta.url));
 const CLIENT_AGENT_MAIN = fileURLToPath(new URL('./client-agent-main.ts', import.meta.url));
 const TSX = fileURLToPath(import.meta.resolve('tsx'));
 
+/** A balancer in a container starts cold (its own /tmp, a shared CPU): more room than the local driver's 10 s. */
+export const DEFAULT_READY_TIMEOUT_MS = 30_000;
+
 export class ContainerTopologyError extends Error {
   readonly code = 'FULCRUM_ERR_TOPOLOGY_START';
 }
@@ -98,7 +101,7 @@ export async function startContainers(spec: TopologySpec, options: StartOptions 
     };
     const launch = spec.target.render(scenario);
     const balancer = await startBalancer(spec.target.name, balancerHost, launch, toContainer, client);
-    await waitReady(spec.target.name, balancer, scenario, launch, options.readyTimeoutMs ?? 10_000);
+    await waitReady(spec.target.name, balancer, scenario, launch, options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
 
     const clients = await clientsStarting;
     log(`${spec.target.name} up on ${listen.host}:${listen.port} in a container with ${backends.length} backends and ${clients.length} client(s), in ${Date.now() - started} ms`);
