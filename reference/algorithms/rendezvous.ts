@@ -12,10 +12,13 @@ class Rendezvous implements Scheduler {
   readonly name = 'rendezvous';
   private backends: BackendView[] = [];
   private seeds = new Uint32Array(0);
+  /** All weights equal: −w/ln(h) is monotonic in h, so the highest h wins and no log is needed. */
+  private uniform = true;
 
   update(input: readonly BackendView[]): void {
     this.backends = sortedById(input);
     this.seeds = Uint32Array.from(this.backends, (b) => murmur3(b.id, 0x48525700));
+    this.uniform = this.backends.every((b) => b.weight === this.backends[0]!.weight);
   }
 
   pick(ctx: PickContext): BackendView | undefined {
@@ -25,8 +28,8 @@ class Rendezvous implements Scheduler {
     for (let i = 0; i < this.backends.length; i++) {
       const b = this.backends[i]!;
       if (!canTake(b, ctx)) continue;
-      const h = (fmix32((key ^ this.seeds[i]!) >>> 0) + 0.5) / 4294967296;
-      const score = -b.weight / Math.log(h);
+      const h = fmix32((key ^ this.seeds[i]!) >>> 0);
+      const score = this.uniform ? h : -b.weight / Math.log((h + 0.5) / 4294967296);
       if (score > bestScore) {
         best = b;
         bestScore = score;

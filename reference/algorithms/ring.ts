@@ -53,7 +53,22 @@ export function buildRing(input: readonly BackendView[], o: RingOptions): Ring {
       }
     }
   });
-  // Sort points by position; equal positions by backend index (ids are sorted), so it is stable.
+  // Sort points by position, equal positions by backend index (ids are sorted), so it is stable.
+  // Packing position × 2^20 + owner into one float64 (exact below 2^53) lets a typed-array sort
+  // do it without a comparator: a 160 000-point ring builds in milliseconds.
+  if (backends.length < 1 << 20) {
+    const packed = new Float64Array(total);
+    for (let i = 0; i < total; i++) packed[i] = hashes[i]! * 1048576 + owners[i]!;
+    packed.sort();
+    const points = new Uint32Array(total);
+    const owner = new Int32Array(total);
+    for (let i = 0; i < total; i++) {
+      const hi = Math.floor(packed[i]! / 1048576);
+      points[i] = hi;
+      owner[i] = packed[i]! - hi * 1048576;
+    }
+    return { points, owner, backends };
+  }
   const order = Array.from({ length: total }, (_, i) => i).sort((a, b) => hashes[a]! - hashes[b]! || owners[a]! - owners[b]!);
   return {
     points: Uint32Array.from(order, (i) => hashes[i]!),
