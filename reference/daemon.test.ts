@@ -243,6 +243,20 @@ listeners:
     expect((err as ConfigError).message).toContain('listeners[0].key.name: is required when key.from is "header"');
   });
 
+  it('rejects a bad algorithm option as a config error naming the field', async () => {
+    const config = parseConfig(
+      `
+version: 1
+listeners:
+  - { name: web, mode: http, listen: "127.0.0.1:0", algorithm: { name: wrr, variant: bogus }, backends: [{ id: a, address: "127.0.0.1:9" }] }
+`,
+      'lb.yaml',
+    );
+    const err = await startBalancer(config, { source: 'lb.yaml' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).message).toContain('listeners[0].algorithm.variant: ');
+  });
+
   it('rejects an unknown algorithm as a config error naming the field', async () => {
     const config = parseConfig(
       `

@@ -4,7 +4,7 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import type { RemoteInfo } from 'node:dgram';
-import { schedulerFactory, schedulerNames, SchedulerOptionError, type Scheduler } from './algorithms/index.ts';
+import { createScheduler, schedulerFactory, schedulerNames, SchedulerOptionError, type Scheduler } from './algorithms/index.ts';
 import { keyExtractorFor, KeyConfigError, type KeyExtractor } from './keys/index.ts';
 import type { BalancerConfig, ListenerConfig } from './config/schema.ts';
 import { ConfigError } from './config/errors.ts';
@@ -86,17 +86,18 @@ interface Built {
   key: KeyExtractor | undefined;
 }
 
-/** Scheduler and key extractor for a listener; config problems name the field. */
-function buildScheduling(l: ListenerConfig, index: number, source: string): Built {
+/** Scheduler (with its wrappers: slowStart, boundedLoad, avoid-on-retry) and key extractor for a
+ *  listener; config problems name the field. */
+function buildScheduling(l: ListenerConfig, index: number, source: string, now: () => number): Built {
   const field = `listeners[${index}]`;
-  const { name, ...options } = l.algorithm;
+  const name = l.algorithm.name;
   const factory = schedulerFactory(name);
   if (factory === undefined) {
     throw new ConfigError(source, [`${field}.algorithm: unknown algorithm "${name}" (known: ${schedulerNames().join(', ')})`]);
   }
   let scheduler: Scheduler;
   try {
-    scheduler = factory.create(options);
+    scheduler = createScheduler(l.algorithm, { now });
   } catch (err) {
     if (err instanceof SchedulerOptionError) throw new ConfigError(source, [`${field}.algorithm.${err.option}: ${err.message}`]);
     throw err;
@@ -126,7 +127,7 @@ export async function startBalancer(config: BalancerConfig, options: BalancerOpt
   const source = options.source ?? 'config';
 
   // Validate everything before binding anything.
-  const built = config.listeners.map((l, i) => buildScheduling(l, i, source));
+  const built = config.listeners.map((l, i) => buildScheduling(l, i, source, now));
 
   const started: Started[] = [];
   let admin: HttpServer | undefined;
