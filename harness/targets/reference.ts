@@ -3,15 +3,14 @@
 import { access, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
+import { schedulerNames } from '../../reference/index.ts';
 import type { Capability, Scenario, Target, TargetLaunch } from '../types.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/fulcrum.js', import.meta.url));
 const PACKAGE_JSON = new URL('../../package.json', import.meta.url);
 const SERVE_COMMAND = fileURLToPath(new URL('../../cli/commands/serve.ts', import.meta.url));
 
-/** Algorithms of the foundation issue; the catalogue adds more (each becomes 'algorithm:<name>'). */
-export const REFERENCE_ALGORITHMS = ['rr', 'wrr', 'lc', 'random'] as const;
-
+/** Every algorithm the reference registry has becomes 'algorithm:<name>'. */
 export const REFERENCE_CAPABILITIES: readonly Capability[] = [
   'http',
   'tcp',
@@ -23,7 +22,7 @@ export const REFERENCE_CAPABILITIES: readonly Capability[] = [
   'proxy-protocol:v2',
   'health:tcp',
   'health:http',
-  ...REFERENCE_ALGORITHMS.map((a) => `algorithm:${a}`),
+  ...schedulerNames().map((a) => `algorithm:${a}`),
 ];
 
 const hostPort = (e: { host: string; port: number }) => (e.host.includes(':') ? `[${e.host}]:${e.port}` : `${e.host}:${e.port}`);
