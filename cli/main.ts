@@ -14,6 +14,7 @@ const commands: Array<() => Promise<{ register: Register }>> = [
   () => import('./commands/gate.ts'),
   () => import('./commands/conformance.ts'),
   () => import('./commands/demo.ts'),
+  () => import('./commands/matrix.ts'),
 ];
 
 export async function main(argv: string[]): Promise<number> {

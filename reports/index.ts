@@ -6,3 +6,4 @@ export { toConformanceHtml } from './conformance-html.ts';
 export { formatSummary } from './terminal-summary.ts';
 export { writeRunOutputs, type RunOutputs } from './write-run.ts';
 export { collectEnvironment } from './environment.ts';
+export { buildMatrix, matrixMarkdown, matrixHtml, type Matrix, type MatrixCell } from './matrix.ts';
