@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import type { RunnerStats } from '../runner.ts';
 import { Topology, type HostSpec } from './topology.ts';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -143,7 +144,8 @@ export class Scenario implements AsyncDisposable {
       await writeFile(configPath, engineConfig(o));
       const balancer = new JsonLines(topo.spawn('lb', [...TSX, 'reference/lvs/daemon.ts', configPath], REPO), 'lvs daemon');
       starting.push(
-        balancer.next().then((r) => {
+        // Startup of four tsx processes on a busy 2-core machine can take tens of seconds; readiness only.
+        balancer.next(90_000).then((r) => {
           if (!(r as { ready?: boolean }).ready) throw new Error(`balancer not ready: ${JSON.stringify(r)}`);
         }),
       );
@@ -162,7 +164,8 @@ export class Scenario implements AsyncDisposable {
     return lines.next<T>(timeoutMs);
   }
 
-  async engineStats(): Promise<{ engine: { received: number; sent: number; forwarded: Record<string, number>; dropped: Record<string, number> }; cpu: { user: number; system: number }; sendFailures: number }> {
+  /** The balancer's counters and CPU time, as the daemon reports them (RunnerStats as JSON). */
+  async engineStats(): Promise<RunnerStats> {
     this.balancer.child.stdin!.write('stats\n');
     return this.balancer.next();
   }
@@ -172,6 +175,12 @@ export class Scenario implements AsyncDisposable {
     const text = await this.topo.sh('lb', 'nft list chain netdev fulcrum in0');
     const count = (dir: 'daddr' | 'saddr') => Number(new RegExp(`ip ${dir} ${VIP.replace(/\./g, '\\.')} counter packets (\\d+)`).exec(text)?.[1] ?? NaN);
     return { toVip: count('daddr'), fromVip: count('saddr') };
+  }
+
+  /** NAT: packets from the real servers' network arriving at the balancer's inside port (replies crossing it). */
+  async natReplyPackets(): Promise<number> {
+    const text = await this.topo.sh('lb', 'nft list chain netdev fulcrum in1');
+    return Number(/ip saddr 198\.19\.2\.0\/24 counter packets (\d+)/.exec(text)?.[1] ?? NaN);
   }
 
   async destroy(): Promise<void> {
