@@ -243,6 +243,53 @@ listeners:
     expect((err as ConfigError).message).toContain('listeners[0].key.name: is required when key.from is "header"');
   });
 
+  it('works over IPv6 loopback: bracketed addresses, Forwarded quotes the client, PROXY v2 carries TCP6', async (ctx) => {
+    const v6 = await new Promise<boolean>((resolve) => {
+      const probe = createTcpServer();
+      probe.once('error', () => resolve(false));
+      probe.listen(0, '::1', () => probe.close(() => resolve(true)));
+    });
+    if (!v6) ctx.skip('no IPv6 loopback (::1) on this host');
+    const seen: Record<string, string | string[] | undefined>[] = [];
+    const backend = createServer((req, res) => (seen.push(req.headers), res.end('v6 ok')));
+    await new Promise<void>((r) => backend.listen(0, '::1', r));
+    cleanups.push(() => new Promise((r) => (backend.closeAllConnections(), backend.close(r))));
+    const proxied: Buffer[] = [];
+    const tcpBackend = createTcpServer((s) => s.once('data', (d) => (proxied.push(d), s.end())));
+    await new Promise<void>((r) => tcpBackend.listen(0, '::1', r));
+    cleanups.push(() => new Promise((r) => tcpBackend.close(r)));
+    const lb = await start(`
+version: 1
+listeners:
+  - { name: web6, mode: http, listen: "[::1]:0", backends: [{ id: a, address: "[::1]:${(backend.address() as AddressInfo).port}" }] }
+  - { name: tcp6, mode: tcp, listen: "[::1]:0", proxyProtocol: v2, backends: [{ id: a, address: "[::1]:${(tcpBackend.address() as AddressInfo).port}" }] }
+`);
+    const [web, tcp] = lb.listeners as [RunningBalancer['listeners'][0], RunningBalancer['listeners'][0]];
+    expect(web.host).toBe('::1');
+    const body = await new Promise<string>((resolve, reject) => {
+      request({ host: '::1', port: web.port, agent: false }, (res) => {
+        let b = '';
+        res.on('data', (d) => (b += d));
+        res.on('end', () => resolve(b));
+      })
+        .on('error', reject)
+        .end();
+    });
+    expect(body).toBe('v6 ok');
+    expect(seen[0]!['x-forwarded-for']).toBe('::1');
+    expect(seen[0]!['forwarded']).toBe('for="[::1]";proto=http');
+    await new Promise<void>((resolve, reject) => {
+      const s = connect(tcp.port, '::1', () => s.write('x'));
+      s.on('close', () => resolve());
+      s.on('error', reject);
+    });
+    const header = proxied[0]!;
+    expect([header[12], header[13], header.readUInt16BE(14)]).toEqual([0x21, 0x21, 36]);
+    expect(header.subarray(16, 32).toString('hex')).toBe('00000000000000000000000000000001');
+    expect(header.readUInt16BE(50)).toBe(tcp.port);
+    expect(header.subarray(52).toString()).toBe('x');
+  });
+
   it('rejects a bad algorithm option as a config error naming the field', async () => {
     const config = parseConfig(
       `
