@@ -1,0 +1,25 @@
+// The HAProxy target file (the worked example of the format) runs every check through the local
+// driver; its verdicts must match HAProxy's documented behaviour: everything it claims passes,
+// Forwarded (RFC 7239, not in 2.6) is skipped.
+import { describe, expect, it } from 'vitest';
+import { localDriver, liveGroups, resolveTarget, runConformance } from '../harness/index.ts';
+import { resultsSchema } from '../reports/index.ts';
+import { allChecks } from './index.ts';
+import { commandExists } from '../harness/targets/commands.ts';
+
+const HAVE_HAPROXY = await commandExists('haproxy');
+
+describe('conformance against HAProxy 2.6', () => {
+  // Skipped only where Debian's haproxy package is missing.
+  it.skipIf(!HAVE_HAPROXY)('passes every check it claims, skips forwarded', { timeout: 300_000 }, async () => {
+    const results = await runConformance({ target: await resolveTarget('haproxy'), driver: localDriver, checks: allChecks });
+    resultsSchema.parse(results);
+    const statuses = Object.fromEntries(results.checks.map((c) => [c.id, c.status]));
+    const failures = results.checks.filter((c) => c.status === 'fail').map((c) => `${c.id}: ${c.reason}`);
+    expect(failures).toEqual([]);
+    expect(statuses['source.forwarded']).toBe('skip');
+    expect(results.summary).toEqual({ passed: allChecks.length - 1, failed: 0, skipped: 1 });
+    expect(results.target.version).toMatch(/^2\./);
+    expect(liveGroups()).toEqual([]);
+  });
+});
