@@ -9,7 +9,8 @@ import { startRemoteProcess, type RemoteProcess } from './remote-process.ts';
 
 export const BACKEND_PORT = 8080;
 export const AGENT_CONTROL_PORT = 9090;
-const AGENT_READY_TIMEOUT_MS = 20_000;
+// Bounds on start-up, not on any check: generous, because a shared 2-core machine can be very busy.
+const AGENT_READY_TIMEOUT_MS = 60_000;
 
 export class ContainerBackendError extends Error {
   readonly code = 'FULCRUM_ERR_BACKEND_START';

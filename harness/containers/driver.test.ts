@@ -11,6 +11,9 @@ import { listLabelledResources } from './cleanup.ts';
 import { containerPathMapper, containersDriver } from './driver.ts';
 import type { StartedContainerTopology } from './topology.ts';
 
+// Bounds, not expectations: containers and node start slowly when the shared 2-core machine is busy.
+const CONTAINER_TEST_TIMEOUT_MS = 240_000;
+
 const backends = [
   { id: 'b1', weight: 1 },
   { id: 'b2', weight: 1 },
@@ -34,7 +37,7 @@ function connectError(endpoint: { host: string; port: number }): Promise<string>
 
 const containersOf = (t: StartedTopology) => (t as StartedTopology & { containers: StartedContainerTopology }).containers;
 
-describe('containers driver', () => {
+describe('containers driver', { timeout: CONTAINER_TEST_TIMEOUT_MS }, () => {
   it('is registered as --driver containers and available here', async () => {
     const driver = await resolveDriver('containers');
     expect(driver.name).toBe('containers');

@@ -27,7 +27,8 @@ const CLIENT_AGENT_MAIN = fileURLToPath(new URL('./client-agent-main.ts', import
 const TSX = fileURLToPath(import.meta.resolve('tsx'));
 
 /** A balancer in a container starts cold (its own /tmp, a shared CPU): more room than the local driver's 10 s. */
-export const DEFAULT_READY_TIMEOUT_MS = 30_000;
+export const DEFAULT_READY_TIMEOUT_MS = 60_000;
+const CLIENT_READY_TIMEOUT_MS = 60_000;
 
 export class ContainerTopologyError extends Error {
   readonly code = 'FULCRUM_ERR_TOPOLOGY_START';
@@ -179,7 +180,7 @@ async function startClientAgent(
   const outcome = await Promise.race([
     ready,
     proc.whenExited().then((e) => `exited (code ${e.code})`),
-    new Promise<string>((r) => (timer = setTimeout(() => r('not ready within 20000 ms'), 20_000))),
+    new Promise<string>((r) => (timer = setTimeout(() => r(`not ready within ${CLIENT_READY_TIMEOUT_MS} ms`), CLIENT_READY_TIMEOUT_MS))),
   ]);
   clearTimeout(timer);
   if (typeof outcome === 'string') throw new ContainerTopologyError(`client agent on ${host.address}: ${outcome}\n${proc.logs()}`);

@@ -72,6 +72,6 @@ export async function startHostContainer(client: ContainerRuntimeClient, setup: 
     .withEntrypoint(['/bin/sh', `${image.projectDir}/docker/host-init.sh`])
     .withCommand(host.spec.command ?? ['sleep', 'infinity'])
     .withWaitStrategy(Wait.forLogMessage(READY_LINE))
-    .withStartupTimeout(setup.startupTimeoutMs ?? 20_000);
+    .withStartupTimeout(setup.startupTimeoutMs ?? 60_000);
   return container.start();
 }

@@ -91,7 +91,7 @@ export async function startRemoteProcess(
     stream.on('error', () => void done());
   });
 
-  const timeoutMs = options.startTimeoutMs ?? 10_000;
+  const timeoutMs = options.startTimeoutMs ?? 30_000;
   let timer: NodeJS.Timeout | undefined;
   const pid = await Promise.race([
     pidKnown,
