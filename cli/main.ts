@@ -15,6 +15,7 @@ const commands: Array<() => Promise<{ register: Register }>> = [
   () => import('./commands/conformance.ts'),
   () => import('./commands/demo.ts'),
   () => import('./commands/matrix.ts'),
+  () => import('./commands/micro.ts'),
 ];
 
 export async function main(argv: string[]): Promise<number> {
