@@ -1,7 +1,7 @@
 // Runs scenarios: starts the backends and every runnable variant's balancer, measures the
 // generator's ceiling against a null target in the same interleaved schedule, and returns a
 // fulcrum/bench@1 run. Everything started is closed in `finally`, on every path.
-import { startBenchBackend, type BenchBackend } from '../backends/server.ts';
+import { startBackendHost, type BackendHost } from '../backends/host.ts';
 import { describeModel } from '../backends/service-time.ts';
 import { runClosedLoop, runOpenLoop, type LoadOutcome } from '../load/index.ts';
 import { BENCH_SCHEMA, benchRunSchema, type BenchResult, type BenchRun, type BenchSample } from '../schema.ts';
@@ -67,16 +67,19 @@ async function runScenario(
 ): Promise<{ results: BenchResult[]; ceiling: number[] }> {
   const net = options.backendNet ?? '127.30.0';
   const balancerHost = options.balancerHost ?? '127.20.0.1';
-  const backends: BenchBackend[] = [];
+  let host: BackendHost | undefined;
   const launched: Launched[] = [];
   const results = new Map<string, BenchResult>();
   const ceilingSamples: LoadOutcome[] = [];
   say(`scenario ${scenario.name}: ${scenario.question}`);
   try {
-    for (const [i, b] of scenario.backends.entries()) backends.push(await startBenchBackend({ id: b.id, model: b.model, host: `${net}.${i + 1}` }));
-    const nullTarget = await startBenchBackend({ id: 'null', model: { kind: 'fixed', ms: 0 }, host: `${net}.254` });
-    backends.push(nullTarget);
-    const serving = backends.slice(0, scenario.backends.length);
+    // Backends and the null target live in their own process, off the generator's event loop.
+    host = await startBackendHost([
+      ...scenario.backends.map((b, i) => ({ id: b.id, model: b.model, host: `${net}.${i + 1}` })),
+      { id: 'null', model: { kind: 'fixed', ms: 0 }, host: `${net}.254` },
+    ]);
+    const serving = host.backends.slice(0, scenario.backends.length);
+    const nullTarget = host.backends[scenario.backends.length] as { host: string; port: number };
 
     const slots: Slot[] = [{ kind: NULL }];
     for (const variant of scenario.variants) {
@@ -114,17 +117,14 @@ async function runScenario(
     for (const step of plan) {
       const slot = step.variant;
       const label = slot.kind === NULL ? 'null target (generator ceiling)' : slot.id;
-      for (const b of backends) {
-        b.resetCount();
-        b.restartClock();
-      }
       const url = slot.kind === NULL ? `http://${nullTarget.host}:${nullTarget.port}/` : slot.url;
       const durationMs = step.warmup ? scenario.warmupMs : scenario.load.durationMs;
       const cpuBefore = slot.kind === 'variant' ? await groupCpuSeconds(slot.pid) : undefined;
-      // Shares are read when the measured window closes, the same window the generator counts in.
-      let shares: Record<string, number> = {};
-      const snapshot = setTimeout(() => (shares = Object.fromEntries(serving.map((b) => [b.id, b.served()]))), durationMs);
-      const outcome = await generate(scenario.load, url, durationMs).finally(() => clearTimeout(snapshot));
+      // Counts restart now and are read when the measured window closes, the window the generator counts in.
+      await host.begin(durationMs);
+      const outcome = await generate(scenario.load, url, durationMs);
+      const counted = await host.snapshot();
+      const shares = Object.fromEntries(serving.map((b) => [b.id, counted[b.id] ?? 0]));
       const cpuAfter = slot.kind === 'variant' ? await groupCpuSeconds(slot.pid) : undefined;
       const prefix = `  [${step.order + 1}/${plan.length}] ${label}`;
       if (step.warmup) {
@@ -154,7 +154,7 @@ async function runScenario(
     }
   } finally {
     await Promise.all(launched.map((l) => l.close()));
-    await Promise.all(backends.map((b) => b.close()));
+    await host?.close();
   }
 
   const ceilingRps = ceilingSamples.map((o) => o.rps);

@@ -103,7 +103,7 @@ export const presets: Record<string, BenchPreset> = {
   },
 };
 
-/** Shrinks a preset for smoke runs and tests: 3 repetitions of 1 s (open loop: at most 200 req/s). */
+/** Shrinks a preset for smoke runs and tests: 3 repetitions of 2 s (two timeline points; open loop: at most 200 req/s). */
 export function quick(preset: BenchPreset): BenchPreset {
   return {
     ...preset,
@@ -111,7 +111,7 @@ export function quick(preset: BenchPreset): BenchPreset {
       ...s,
       repetitions: 3,
       warmupMs: 200,
-      load: s.load.kind === 'open' ? { ...s.load, durationMs: 1000, rate: Math.min(200, s.load.rate) } : { ...s.load, durationMs: 1000 },
+      load: s.load.kind === 'open' ? { ...s.load, durationMs: 2000, rate: Math.min(200, s.load.rate) } : { ...s.load, durationMs: 2000 },
     })),
   };
 }

@@ -47,7 +47,7 @@ describe('bench options', () => {
   it('--quick shortens every scenario; overrides apply', async () => {
     const { scenarios } = await selectScenarios({ out: 'x', preset: 'algorithms', quick: true, repetitions: '4' });
     for (const s of scenarios) {
-      expect(s.load.durationMs).toBe(1000);
+      expect(s.load.durationMs).toBe(2000);
       expect(s.repetitions).toBe(4);
     }
   });

@@ -62,7 +62,7 @@ export function register(program: Command, _setExit: (code: number) => void): vo
     .description('Benchmark balancers: interleaved repetitions, a null-target ceiling, closed- or open-loop load; writes fulcrum/bench@1 JSON and an HTML report')
     .option('--preset <name>', `a preset: ${Object.keys(presets).join(', ')}`)
     .option('--scenario <file>', 'a scenario file (YAML or JSON; see bench/scenarios/scenario-file.ts)')
-    .option('--quick', 'short runs (3 repetitions of 1 s) for smoke tests')
+    .option('--quick', 'short runs (3 repetitions of 2 s) for smoke tests')
     .option('--repetitions <n>', 'measured repetitions per variant (overrides the scenario)')
     .option('--duration <ms>', 'milliseconds per repetition (overrides the scenario)')
     .option('-o, --out <file>', 'results JSON', 'fulcrum-out/bench.json')

@@ -1,0 +1,69 @@
+// Starts the bench backends in a child process (host-main.ts) and talks to it over IPC.
+// close() stops it on every path; the child also exits when the parent disconnects.
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { HostReply, HostRequest } from './host-main.ts';
+import type { BenchBackendSpec } from './server.ts';
+
+export interface BackendHost extends AsyncDisposable {
+  readonly pid: number;
+  readonly backends: { id: string; host: string; port: number }[];
+  /** Resets counts and model clocks; the counts are snapshotted `windowMs` later in the child. */
+  begin(windowMs: number): Promise<void>;
+  /** The counts snapshotted at the end of the last window ({} if it has not closed yet). */
+  snapshot(): Promise<Record<string, number>>;
+  close(): Promise<void>;
+}
+
+const MAIN = fileURLToPath(new URL('./host-main.ts', import.meta.url));
+
+export async function startBackendHost(specs: BenchBackendSpec[], timeoutMs = 45_000): Promise<BackendHost> {
+  const child: ChildProcess = fork(MAIN, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let exited = false;
+  const exit = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
+
+  const ask = <T extends HostReply['type']>(req: HostRequest, want: T): Promise<Extract<HostReply, { type: T }>> =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => done(new Error(`backend host did not answer "${req.type}" within ${timeoutMs} ms`)), timeoutMs);
+      const onMessage = (m: HostReply) => {
+        if (m.type === 'error') done(new Error(`backend host: ${m.message}`));
+        else if (m.type === want) done(undefined, m as Extract<HostReply, { type: T }>);
+      };
+      const onExit = () => done(new Error('backend host exited'));
+      const done = (err?: Error, value?: Extract<HostReply, { type: T }>) => {
+        clearTimeout(timer);
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+        if (err) reject(err);
+        else resolve(value as Extract<HostReply, { type: T }>);
+      };
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+      child.send(req);
+    });
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      if (exited) return;
+      if (child.connected) child.send({ type: 'stop' } satisfies HostRequest);
+      const stopped = await Promise.race([exit.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 3000).unref())]);
+      if (!stopped) child.kill('SIGKILL');
+      await exit;
+    })());
+
+  try {
+    const ready = await ask({ type: 'start', specs }, 'ready');
+    return {
+      pid: child.pid as number,
+      backends: ready.backends,
+      begin: async (windowMs) => void (await ask({ type: 'begin', windowMs }, 'begun')),
+      snapshot: async () => (await ask({ type: 'snapshot' }, 'snapshot')).counts,
+      close,
+      [Symbol.asyncDispose]: close,
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
