@@ -205,13 +205,33 @@ describe('HttpProxy', () => {
     ];
     let next = 0;
     const odd = createTcpServer((s) => {
-      s.once('data', () => s.end(answers[next++ % answers.length]));
+      s.once('data', () => s.end(answers[next++ % answers.length]!));
       s.on('error', () => {});
     });
     cleanups.push(() => odd.close());
     const { port, pool } = await proxyTo([await listen(odd)]);
     for (let i = 0; i < answers.length; i++) expect((await get(port)).status).toBe(502);
     expect(pool.get('b1')!.failures).toBe(answers.length);
+  });
+
+  it('re-sends a GET once on a fresh connection when a pooled connection turns out dead, even with retries 0', async () => {
+    // Each backend connection answers its first request with keep-alive and resets on the second,
+    // as a backend does that closed an idle connection just as the proxy reused it.
+    let connections = 0;
+    const flaky = createTcpServer((s) => {
+      connections++;
+      let requests = 0;
+      s.on('data', () => {
+        if (++requests === 1) s.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nok');
+        else s.resetAndDestroy();
+      });
+      s.on('error', () => {});
+    });
+    cleanups.push(() => flaky.close());
+    const { port, pool } = await proxyTo([await listen(flaky)], { retries: 0 });
+    for (let i = 0; i < 3; i++) expect(await get(port)).toMatchObject({ status: 200, body: 'ok' });
+    expect(connections).toBe(3);
+    expect(pool.backends.map((b) => [b.requests, b.failures, b.active])).toEqual([[3, 0, 0]]);
   });
 
   it('answers 504 when the backend sends no headers within timeouts.response', async () => {

@@ -3,7 +3,8 @@
 //   503 no usable backend · 502 connect refused/reset or a garbled answer · 504 connect timeout or no
 //   response headers within timeouts.response · 400 malformed request (socket closed).
 // A failure before anything was sent (connect refused/timeout) is retried on another backend, up to
-// `retries` times; so is a reset of a reused keep-alive socket for a body-less idempotent request.
+// `retries` times. A body-less idempotent request that met a pooled connection the backend had
+// already closed is re-sent once on a fresh connection to the same backend.
 import { Agent, createServer, request, STATUS_CODES, type ClientRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createConnection, type NetConnectOpts, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -114,6 +115,7 @@ class Exchange {
   private timer: NodeJS.Timeout | undefined;
   private responded = false;
   private backendFailed = false;
+  private resent = false;
   private readonly hasBody: boolean;
 
   constructor(
@@ -134,7 +136,7 @@ class Exchange {
   }
 
   forward(attempt: number, avoid?: Set<string>): void {
-    const { pool, key, timeouts } = this.options;
+    const { pool, key } = this.options;
     const ctx = this.ctx;
     ctx.key = key?.(this.req);
     ctx.attempt = attempt;
@@ -143,6 +145,12 @@ class Exchange {
     ctx.avoid = undefined;
     if (lease === undefined) return this.reply(503, 'no backend available');
     this.lease = lease;
+    this.dispatch(lease, attempt, avoid);
+  }
+
+  /** Sends the request to the leased backend (again, after a stale keep-alive connection). */
+  private dispatch(lease: Lease, attempt: number, avoid: Set<string> | undefined): void {
+    const { timeouts } = this.options;
     this.backendFailed = false;
     const backend = lease.backend;
     const req = this.req;
@@ -195,9 +203,17 @@ class Exchange {
         return;
       }
       if (this.res.destroyed) return; // the client left; its close handler released the lease
-      const nothingSent = !sent || (upstream.reusedSocket && !this.hasBody && IDEMPOTENT.has(req.method ?? '') && err.code === 'ECONNRESET');
+      // A pooled connection the backend closed while it sat idle: the request never reached the
+      // backend's application. Re-send it once on a fresh connection to the same backend (not a
+      // balancing retry, so independent of `retries`), as HTTP clients do.
+      const staleConnection =
+        upstream.reusedSocket && !this.hasBody && IDEMPOTENT.has(req.method ?? '') && (err.code === 'ECONNRESET' || err.code === 'EPIPE');
+      if (staleConnection && !this.resent) {
+        this.resent = true;
+        return this.dispatch(lease, attempt, avoid);
+      }
       this.backendFailed = true;
-      if (nothingSent && attempt < this.options.retries && !(err instanceof ResponseTimeoutError || err instanceof IdleTimeoutError)) {
+      if (!sent && attempt < this.options.retries && !(err instanceof ResponseTimeoutError || err instanceof IdleTimeoutError)) {
         lease.release({ ok: false });
         this.lease = undefined;
         const next = avoid ?? new Set<string>();
