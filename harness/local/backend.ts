@@ -24,8 +24,10 @@ export class LocalBackend implements BackendHost {
     private readonly host: string,
   ) {}
 
-  static async start(id: string, weight: number, host: string): Promise<LocalBackend> {
+  /** port 0: any free port. */
+  static async start(id: string, weight: number, host: string, port = 0): Promise<LocalBackend> {
     const backend = new LocalBackend(id, weight, host);
+    backend.port = port;
     await backend.start();
     return backend;
   }

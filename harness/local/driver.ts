@@ -45,39 +45,58 @@ export async function startLocal(spec: TopologySpec, options: LocalStartOptions 
   const untrack = trackTeardown(stop);
 
   try {
-    const settled = await Promise.allSettled(spec.plan.backends.map((b, i) => LocalBackend.start(b.id, b.weight, `${BACKEND_NET}${i + 1}`)));
-    const backends: LocalBackend[] = [];
-    for (const s of settled) if (s.status === 'fulfilled') backends.push(s.value);
-    undo.push(async () => void (await Promise.all(backends.map((b) => b.stop()))));
-    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-    if (failed) throw failed.reason;
-
+    // Every address and port is chosen first, so that the agents and the balancer start together
+    // (each is a node/tsx or balancer process: starting them one after another doubles the wait).
+    const hosts = spec.plan.backends.map((_, i) => `${BACKEND_NET}${i + 1}`);
+    const ports = await Promise.all(hosts.map((h) => freePort(h)));
     const port = options.listenPort ?? (await freePort(BALANCER_HOST));
     if (!(await portIsFree(BALANCER_HOST, port))) throw new TopologyStartError(`target ${spec.target.name}: listen address ${BALANCER_HOST}:${port} is already in use`);
     const listen: Endpoint = { host: BALANCER_HOST, port };
     const admin = spec.plan.admin ? { host: BALANCER_HOST, port: await freePort(BALANCER_HOST) } : undefined;
-    const { backends: _planned, admin: _wantsAdmin, ...rest } = spec.plan;
+    const { backends: planned, admin: _wantsAdmin, ...rest } = spec.plan;
     const scenario: Scenario = {
       ...rest,
       listen,
       ...(admin ? { admin } : {}),
-      backends: backends.map((b) => ({ id: b.id, weight: b.weight, ...b.endpoint })),
+      backends: planned.map((b, i) => ({ id: b.id, weight: b.weight, host: hosts[i] as string, port: ports[i] as number })),
     };
-
+    // Rendering can fail (an unmapped algorithm): before anything runs.
     const launch = spec.target.render(scenario);
-    const dir = await mkdtemp(join(tmpdir(), `fulcrum-${spec.target.name.replace(/[^A-Za-z0-9_.-]/g, '_')}-`));
-    undo.push(() => rm(dir, { recursive: true, force: true }));
-    for (const file of launch.files) {
-      const path = join(dir, file.path);
-      await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, file.content.replaceAll('{{dir}}', dir));
-    }
-    const command = launch.command.map((arg) => arg.replaceAll('{{dir}}', dir));
-    const balancer = await spawnGroup(command, { cwd: dir, env: launch.env, label: `target ${spec.target.name}` }).catch((err: Error) => {
-      throw new TopologyStartError(err.message);
-    });
-    undo.push(() => balancer.kill(1500));
-    await waitReady(spec.target.name, balancer, scenario, launch, options.readyTimeoutMs ?? 20_000);
+
+    const backends: LocalBackend[] = [];
+    undo.push(async () => void (await Promise.all(backends.map((b) => b.stop()))));
+    const backendsUp = Promise.allSettled(
+      planned.map(async (b, i) => {
+        const backend = await LocalBackend.start(b.id, b.weight, hosts[i] as string, ports[i] as number);
+        backends.push(backend);
+        return backend;
+      }),
+    );
+
+    const balancerUp = (async () => {
+      const dir = await mkdtemp(join(tmpdir(), `fulcrum-${spec.target.name.replace(/[^A-Za-z0-9_.-]/g, '_')}-`));
+      undo.push(() => rm(dir, { recursive: true, force: true }));
+      for (const file of launch.files) {
+        const path = join(dir, file.path);
+        await mkdir(dirname(path), { recursive: true });
+        await writeFile(path, file.content.replaceAll('{{dir}}', dir));
+      }
+      const command = launch.command.map((arg) => arg.replaceAll('{{dir}}', dir));
+      const proc = await spawnGroup(command, { cwd: dir, env: launch.env, label: `target ${spec.target.name}` }).catch((err: Error) => {
+        throw new TopologyStartError(err.message);
+      });
+      undo.push(() => proc.kill(1500));
+      await waitReady(spec.target.name, proc, scenario, launch, options.readyTimeoutMs ?? 20_000);
+      return proc;
+    })();
+
+    const [agents, balancerResult] = await Promise.all([backendsUp, balancerUp.then((p) => ({ ok: true as const, p }), (err: unknown) => ({ ok: false as const, err }))]);
+    if (!balancerResult.ok) throw balancerResult.err;
+    const failed = agents.find((a): a is PromiseRejectedResult => a.status === 'rejected');
+    if (failed) throw failed.reason;
+    const balancer = balancerResult.p;
+    // Keep the plan's order (agents come up in any order).
+    backends.sort((a, b) => planned.findIndex((p) => p.id === a.id) - planned.findIndex((p) => p.id === b.id));
     log(`${spec.target.name} up on ${listen.host}:${listen.port} with ${backends.length} backends`);
 
     const clients = Array.from({ length: spec.clients ?? 1 }, (_, i) => new LoopbackClient(`${CLIENT_NET}${i + 1}`, listen));
