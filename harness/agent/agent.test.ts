@@ -54,6 +54,20 @@ describe('backend agent', () => {
     await expect.poll(() => agent.snapshot().active.http, { timeout: 5000 }).toBe(0);
   });
 
+  it('releases a held request by token so that its response completes normally', async () => {
+    await using agent = await startAgent({ id: 'b4', host: '127.30.0.9', port: 0, controlPort: 0 });
+    const client = new LoopbackClient('127.10.0.9', { host: agent.host, port: agent.port });
+    const [one, two] = [await client.holdHttp(), await client.holdHttp()];
+    expect(one.token).not.toBe(two.token);
+    expect(agent.snapshot().active.http).toBe(2);
+    const res = await fetch(`http://127.30.0.9:${agent.controlPort}/release?token=${one.token}`, { method: 'POST' });
+    expect(await res.json()).toEqual({ released: 1 });
+    await one.ended?.();
+    await expect.poll(() => agent.snapshot().active.http).toBe(1);
+    await two.close();
+    await expect.poll(() => agent.snapshot().active.http).toBe(0);
+  });
+
   it('echoes TCP lines and UDP datagrams prefixed with its id', async () => {
     await using agent = await startAgent({ id: 'b2', host: '127.30.0.9', port: 0, controlPort: 0 });
     const client = new LoopbackClient('127.10.0.9', { host: agent.host, port: agent.port });
