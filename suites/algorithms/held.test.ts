@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { HELD_CASES, heldCheck, rules, type HeldAlgorithm } from './held.ts';
+import { fullReference, substituted } from './testkit/targets.ts';
+import { haproxyTarget, runCheck } from './testkit/run.ts';
+
+const check = (a: HeldAlgorithm) => heldCheck(HELD_CASES.find((c) => c.algorithm === a)!);
+const state = (weights: number[], active: number[]) => ({
+  order: weights.map((_, i) => `b${i + 1}`),
+  weight: Object.fromEntries(weights.map((w, i) => [`b${i + 1}`, w])),
+  active: Object.fromEntries(active.map((a, i) => [`b${i + 1}`, a])),
+});
+
+describe('held rules (pure)', () => {
+  it('tell the algorithms apart where they differ', () => {
+    // Idle light vs idle heavy: sed and nq want the heavy one only when none is idle (nq) / always (sed).
+    expect(rules.sed(state([1, 1, 3], [0, 0, 0]))).toEqual(['b3']);
+    expect(rules.nq(state([1, 1, 3], [0, 0, 1]))).toEqual(['b1', 'b2']);
+    expect(rules.sed(state([1, 1, 3], [0, 0, 1]))).toEqual(['b3']);
+    expect(rules.wlc(state([3, 2, 1], [2, 1, 0]))).toEqual(['b3']);
+    expect(rules.wlc(state([3, 2, 1], [2, 1, 1]))).toEqual(['b2']);
+    expect(rules.ovf(state([2, 3, 1], [0, 3, 0]))).toEqual(['b1']);
+    expect(rules.ovf(state([2, 3, 1], [2, 3, 1]))).toEqual(['b1', 'b2', 'b3']);
+    expect(rules.first(state([1, 1, 1], [2, 1, 0]))).toEqual(['b2']);
+    expect(rules.fo(state([2, 5, 3], [0, 9, 0]))).toEqual(['b2']);
+  });
+});
+
+// What each broken stand-in gets wrong: it ignores load (fo, rr) or weighs it differently.
+const BROKEN: Record<HeldAlgorithm, string> = { lc: 'fo', wlc: 'lc', sed: 'wlc', nq: 'sed', fo: 'wrr', ovf: 'fo', first: 'rr' };
+
+describe('algorithms.held over the network', () => {
+  it.each(HELD_CASES.map((c) => c.algorithm))('%s passes against the reference and fails a stand-in that breaks it', async (a) => {
+    const ok = await runCheck(check(a), fullReference());
+    expect(ok, JSON.stringify(ok)).toMatchObject({ status: 'pass', metrics: { wrongPicks: 0 } });
+    const bad = await runCheck(check(a), substituted(a, { name: BROKEN[a] }));
+    expect(bad.status, JSON.stringify(bad)).toBe('fail');
+    expect((bad as { reason: string }).reason).toMatch(/broke the rule/);
+  });
+
+  it.for(['lc', 'wlc', 'first'] as const)('HAProxy: %s verdict', async (a, ctx) => {
+    const t = await haproxyTarget();
+    if (typeof t === 'string') return ctx.skip(t);
+    const v = await runCheck(check(a), t);
+    console.log(`haproxy ${a}: ${JSON.stringify(v).slice(0, 600)}`);
+    expect(['pass', 'fail']).toContain(v.status);
+  });
+});
