@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fmix32, fnv1a, md5Words, murmur3 } from './hash.ts';
+import { fmix32, fnv1a, md5Words, murmur3, murmur3Bytes } from './hash.ts';
 
 describe('hashes match their published test vectors', () => {
   it('murmur3 x86 32', () => {
@@ -29,6 +29,12 @@ describe('hashes match their published test vectors', () => {
     const seen = new Set<number>();
     for (let i = 0; i < 10_000; i++) seen.add(fmix32(i));
     expect(seen.size).toBe(10_000);
+  });
+
+  it('the ASCII fast path agrees with hashing the UTF-8 bytes', () => {
+    for (const t of ['', 'a', 'ab', 'abc', 'abcd', 'b00042-17', '/shop/cart?x=1', '\x7f\x01']) {
+      for (const seed of [0, 1, 0x9747b28c]) expect(murmur3(t, seed)).toBe(murmur3Bytes(new TextEncoder().encode(t), seed));
+    }
   });
 
   it('handles non-ASCII and long input through the reused buffer', () => {

@@ -53,7 +53,32 @@ export function murmur3Bytes(bytes: Uint8Array, seed = 0): number {
 }
 
 export function murmur3(text: string, seed = 0): number {
-  return murmur3Bytes(utf8(text), seed);
+  const n = text.length;
+  for (let i = 0; i < n; i++) if (text.charCodeAt(i) > 0x7f) return murmur3Bytes(utf8(text), seed);
+  // ASCII: the UTF-8 bytes are the char codes, so hash them without encoding (ids, paths, headers).
+  let h = seed >>> 0;
+  const blocks = n & ~3;
+  for (let i = 0; i < blocks; i += 4) {
+    let k = text.charCodeAt(i) | (text.charCodeAt(i + 1) << 8) | (text.charCodeAt(i + 2) << 16) | (text.charCodeAt(i + 3) << 24);
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, 0x1b873593);
+    h ^= k;
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  const rest = n & 3;
+  if (rest > 0) {
+    let k = 0;
+    if (rest === 3) k ^= text.charCodeAt(blocks + 2) << 16;
+    if (rest >= 2) k ^= text.charCodeAt(blocks + 1) << 8;
+    k ^= text.charCodeAt(blocks);
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, 0x1b873593);
+    h ^= k;
+  }
+  return fmix32(h ^ n);
 }
 
 export function fnv1aBytes(bytes: Uint8Array): number {
