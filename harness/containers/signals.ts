@@ -10,8 +10,10 @@ async function onSignal(signal: NodeJS.Signals): Promise<void> {
   uninstall();
   process.stderr.write(`fulcrum: ${signal}: removing ${active.size} container topolog${active.size === 1 ? 'y' : 'ies'}\n`);
   await Promise.allSettled([...active].map((teardown) => teardown()));
-  // If nobody else listens, re-raise so the process ends the way the signal asks.
-  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  // Re-raise now that our handler is gone, so the process ends the way the signal asks. Other
+  // listeners see it again: e.g. signal-exit (pulled in by dependencies) only re-kills the
+  // process when it is the last listener, which it now is; handlers that exit anyway just do.
+  process.kill(process.pid, signal);
 }
 
 function install(): void {
