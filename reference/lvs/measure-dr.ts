@@ -8,7 +8,7 @@ const packets = Number(process.argv[2] ?? 2_000_000);
 const flows = Number(process.argv[3] ?? 256);
 
 async function main(): Promise<void> {
-  await using s = await Scenario.start({ mode: 'dr', protocol: 'udp', port: 9 });
+  await using s = await Scenario.start({ network: 'lan', services: [{ vip: VIP, mode: 'dr', protocol: 'udp', port: 9 }] });
   const lbMac = (await s.topo.sh('lb', 'cat /sys/class/net/eth0/address')).trim();
   // Real servers count and drop the test traffic at ingress: it proves delivery, and keeps their UDP stack
   // (which runs in softirq, often charged to the sending process — ours) out of the measurement.

@@ -16,9 +16,10 @@ const SLOT = 65_536;
 const BATCH = 32;
 
 export interface RsAgentOptions {
-  vip: number;
-  /** none: DR only (no decapsulation). */
-  tunnel: Encapsulation | 'none';
+  /** The VIPs this server answers for (each goes on lo). */
+  vips: number[];
+  /** Encapsulations to decapsulate (TUN); empty for DR only. */
+  tunnels: Encapsulation[];
   /** Name of the TUN device to create. */
   tunName: string;
   /** Lower the MSS this server advertises on its routes (helps TUN uploads; 0 = leave routes alone). */
@@ -47,11 +48,10 @@ async function ip(...args: string[]): Promise<string> {
   return (await run('ip', args)).stdout;
 }
 
-/** Puts the VIP on lo (idempotent) and sets the ARP sysctls. */
+/** Puts the VIPs on lo (idempotent) and sets the ARP sysctls. */
 export async function configureRealServer(o: RsAgentOptions): Promise<void> {
-  const vip = formatIPv4(o.vip);
   const onLo = await ip('-4', '-o', 'addr', 'show', 'dev', 'lo');
-  if (!onLo.includes(` ${vip}/32 `)) await ip('addr', 'add', `${vip}/32`, 'dev', 'lo');
+  for (const vip of o.vips.map(formatIPv4)) if (!onLo.includes(` ${vip}/32 `)) await ip('addr', 'add', `${vip}/32`, 'dev', 'lo');
   for (const [path, value] of realServerSysctls(false, o.tunName)) await sysctl(path, value);
 }
 
@@ -65,35 +65,38 @@ export async function startRsAgent(o: RsAgentOptions): Promise<RsAgent> {
   await configureRealServer(o);
   if (o.advmss > 0) await lowerAdvmss(o.advmss);
   let count = 0;
-  if (o.tunnel === 'none') {
+  if (o.tunnels.length === 0) {
     return { decapsulated: () => count, stop: async () => {}, [Symbol.asyncDispose]: async () => {} };
   }
   const n = native();
   const tun = n.openTun(o.tunName);
-  let rawFd = -1;
-  let watch: unknown;
+  const rawFds: number[] = [];
+  const watches: unknown[] = [];
+  const buf = Buffer.alloc(SLOT * BATCH);
+  const lengths = new Uint32Array(BATCH);
+  const types = new Uint8Array(BATCH);
+  const drain = (fd: number) => {
+    for (let round = 0; round < 16; round++) {
+      const got = n.recvBatch(fd, buf, SLOT, 0, BATCH, lengths, types);
+      for (let i = 0; i < got; i++) {
+        const start = i * SLOT;
+        const d = decapsulate(buf, start, start + lengths[i]!);
+        if (d && n.write(tun.fd, buf, d.inner, d.end - d.inner) > 0) count++;
+      }
+      if (got < BATCH) break;
+    }
+  };
   try {
     await ip('link', 'set', tun.name, 'up');
     for (const [path, value] of realServerSysctls(true, tun.name)) await sysctl(path, value);
-    rawFd = n.openRawIp(o.tunnel === 'gre' ? PROTO_GRE : PROTO_IPIP);
-    const buf = Buffer.alloc(SLOT * BATCH);
-    const lengths = new Uint32Array(BATCH);
-    const types = new Uint8Array(BATCH);
-    const fd = rawFd;
-    watch = n.watch(fd, () => {
-      for (let round = 0; round < 16; round++) {
-        const got = n.recvBatch(fd, buf, SLOT, 0, BATCH, lengths, types);
-        for (let i = 0; i < got; i++) {
-          const start = i * SLOT;
-          const d = decapsulate(buf, start, start + lengths[i]!);
-          if (!d) continue;
-          if (n.write(tun.fd, buf, d.inner, d.end - d.inner) > 0) count++;
-        }
-        if (got < BATCH) break;
-      }
-    });
+    for (const kind of new Set(o.tunnels)) {
+      const fd = n.openRawIp(kind === 'gre' ? PROTO_GRE : PROTO_IPIP);
+      rawFds.push(fd);
+      watches.push(n.watch(fd, () => drain(fd)));
+    }
   } catch (err) {
-    if (rawFd >= 0) n.close(rawFd);
+    for (const w of watches) n.unwatch(w, false);
+    for (const fd of rawFds) n.close(fd);
     n.close(tun.fd);
     throw err;
   }
@@ -101,7 +104,7 @@ export async function startRsAgent(o: RsAgentOptions): Promise<RsAgent> {
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    n.unwatch(watch, true);
+    for (const w of watches) n.unwatch(w, true);
     n.close(tun.fd); // a non-persistent TUN device disappears with its fd
   };
   return { decapsulated: () => count, stop, [Symbol.asyncDispose]: stop };

@@ -14,12 +14,20 @@ const TSX = ['node', '--import', 'tsx'];
 export const VIP = '198.19.1.100';
 export type Mode = 'nat' | 'dr' | 'tun';
 
-export interface ScenarioOptions {
+export interface ServiceSpec {
+  vip: string;
   mode: Mode;
   encapsulation?: 'ipip' | 'gre';
   algorithm?: string;
   protocol?: 'tcp' | 'udp' | 'any';
   port?: number;
+}
+
+/** nat: client and real servers on two segments, the balancer between them (the servers' gateway).
+ *  lan: one segment for client, balancer and real servers (DR and TUN services can share it). */
+export interface ScenarioOptions {
+  network: 'nat' | 'lan';
+  services: ServiceSpec[];
 }
 
 /** Reads JSON lines from a child; `next()` resolves with the next one (or rejects on exit/timeout). */
@@ -62,16 +70,15 @@ export class JsonLines {
   }
 }
 
-function hosts(mode: Mode): HostSpec[] {
+function hosts(o: ScenarioOptions): HostSpec[] {
   const lbSetup = [
     'sysctl -qw net.ipv4.ip_forward=0',
-    // Per-direction evidence on the balancer's client-facing port: requests to the VIP, replies from it.
+    // Per-direction evidence on the balancer's client-facing port: requests to each VIP, replies from it.
     `nft add table netdev fulcrum`,
     `nft add chain netdev fulcrum in0 '{ type filter hook ingress device eth0 priority 0; }'`,
-    `nft add rule netdev fulcrum in0 ip daddr ${VIP} counter`,
-    `nft add rule netdev fulcrum in0 ip saddr ${VIP} counter`,
+    ...o.services.flatMap((s) => [`nft add rule netdev fulcrum in0 ip daddr ${s.vip} counter`, `nft add rule netdev fulcrum in0 ip saddr ${s.vip} counter`]),
   ];
-  if (mode === 'nat') {
+  if (o.network === 'nat') {
     return [
       { name: 'c', links: [{ dev: 'eth0', segment: 'front', address: '198.19.1.10/24' }] },
       {
@@ -95,23 +102,20 @@ function hosts(mode: Mode): HostSpec[] {
 }
 
 function engineConfig(o: ScenarioOptions): string {
-  const rs = o.mode === 'nat' ? ['198.19.2.11:8080', '198.19.2.12:8080'] : ['198.19.1.11', '198.19.1.12'];
-  const port = o.port ?? 80;
+  const rs = o.network === 'nat' ? ['198.19.2.11:8080', '198.19.2.12:8080'] : ['198.19.1.11', '198.19.1.12'];
   return JSON.stringify({
-    interfaces: o.mode === 'nat' ? { outside: 'eth0', inside: 'eth1' } : { outside: 'eth0' },
+    interfaces: o.network === 'nat' ? { outside: 'eth0', inside: 'eth1' } : { outside: 'eth0' },
     conntrack: { maxFlows: 100_000 },
-    services: [
-      {
-        name: 'web',
-        mode: o.mode,
-        vip: VIP,
-        port,
-        protocol: o.protocol ?? 'tcp',
-        algorithm: o.algorithm ?? 'rr',
-        tunnel: { encapsulation: o.encapsulation ?? 'ipip', mtu: 1500 },
-        backends: rs.map((address, i) => ({ id: `r${i + 1}`, address })),
-      },
-    ],
+    services: o.services.map((s, i) => ({
+      name: `svc${i}`,
+      mode: s.mode,
+      vip: s.vip,
+      port: s.port ?? 80,
+      protocol: s.protocol ?? 'tcp',
+      algorithm: s.algorithm ?? 'rr',
+      tunnel: { encapsulation: s.encapsulation ?? 'ipip', mtu: 1500 },
+      backends: rs.map((address, j) => ({ id: `r${j + 1}`, address })),
+    })),
   });
 }
 
@@ -126,12 +130,14 @@ export class Scenario implements AsyncDisposable {
     const dir = await mkdtemp(path.join(tmpdir(), 'fulcrum-lvs-'));
     let topo: Topology | undefined;
     try {
-      topo = await Topology.create(hosts(o.mode));
-      const serverPort = o.mode === 'nat' ? '8080' : String(o.port ?? 80);
+      topo = await Topology.create(hosts(o));
+      const serverPort = o.network === 'nat' ? '8080' : '80';
+      const vips = o.services.filter((s) => s.mode !== 'nat').map((s) => s.vip);
+      const tunnels = [...new Set(o.services.filter((s) => s.mode === 'tun').map((s) => s.encapsulation ?? 'ipip'))];
       const starting: Promise<unknown>[] = [];
       for (const rs of ['r1', 'r2']) {
         // DR/TUN real servers run the rs-agent logic in the same process as their HTTP server (fewer startups).
-        const agentArgs = o.mode === 'nat' ? [] : [VIP, o.mode === 'tun' ? (o.encapsulation ?? 'ipip') : 'none'];
+        const agentArgs = vips.length === 0 ? [] : [vips.join(','), tunnels.length ? tunnels.join(',') : 'none'];
         const server = topo.spawn(rs, [...TSX, 'reference/lvs/netns/traffic-agent.ts', 'server', rs, serverPort, ...agentArgs], REPO);
         starting.push(new Promise<void>((resolve, reject) => {
           server.stdout!.once('data', () => resolve());
@@ -158,9 +164,9 @@ export class Scenario implements AsyncDisposable {
     }
   }
 
-  /** Runs the traffic client in the client namespace and returns its JSON result. */
-  async client<T = Record<string, unknown>>(op: string, n = 1, timeoutMs = 45_000): Promise<T> {
-    const lines = new JsonLines(this.topo.spawn('c', [...TSX, 'reference/lvs/netns/traffic-agent.ts', 'client', op, `http://${VIP}/`, String(n)], REPO), `client ${op}`);
+  /** Runs the traffic client in the client namespace and returns its JSON result (an array for several VIPs, comma-separated). */
+  async client<T = Record<string, unknown>>(op: string, n = 1, vip = VIP, timeoutMs = 45_000): Promise<T> {
+    const lines = new JsonLines(this.topo.spawn('c', [...TSX, 'reference/lvs/netns/traffic-agent.ts', 'client', op, vip.split(',').map((v) => `http://${v}/`).join(','), String(n)], REPO), `client ${op} ${vip}`);
     return lines.next<T>(timeoutMs);
   }
 
@@ -171,9 +177,9 @@ export class Scenario implements AsyncDisposable {
   }
 
   /** Packets counted on the balancer's client-facing ingress: to the VIP and from the VIP. */
-  async vipCounters(): Promise<{ toVip: number; fromVip: number }> {
+  async vipCounters(vip = VIP): Promise<{ toVip: number; fromVip: number }> {
     const text = await this.topo.sh('lb', 'nft list chain netdev fulcrum in0');
-    const count = (dir: 'daddr' | 'saddr') => Number(new RegExp(`ip ${dir} ${VIP.replace(/\./g, '\\.')} counter packets (\\d+)`).exec(text)?.[1] ?? NaN);
+    const count = (dir: 'daddr' | 'saddr') => Number(new RegExp(`ip ${dir} ${vip.replace(/\./g, '\\.')} counter packets (\\d+)`).exec(text)?.[1] ?? NaN);
     return { toVip: count('daddr'), fromVip: count('saddr') };
   }
 

@@ -1,5 +1,5 @@
 // A small HTTP server and client run inside namespaces by the end-to-end tests.
-//   server <id> <port> [vip tunnel]  (with vip: first set up as a DR/TUN real server, as `fulcrum rs-agent` does)
+//   server <id> <port> [vips tunnels]  (with vips: first set up as a DR/TUN real server, as `fulcrum rs-agent` does)
 //                          GET /id → "<id> <peer address>"; GET /down?bytes=N → N random bytes, sha256 in a header;
 //                          POST /up → {"id","peer","bytes","sha256"} of what arrived
 //   client <op> <url> [N]  op = ids (N requests, new connection each) | down | up | all (6 ids, down N, up N);
@@ -17,7 +17,8 @@ function sha256(data: Buffer): string {
 
 if (mode === 'server') {
   const id = a ?? 'rs';
-  const agent = c ? await startRsAgent({ vip: parseIPv4(c), tunnel: (d ?? 'none') as 'none', tunName: 'fulcrum-tun0', advmss: 0 }) : undefined;
+  const tunnels = !d || d === 'none' ? [] : (d.split(',') as Array<'ipip' | 'gre'>);
+  const agent = c ? await startRsAgent({ vips: c.split(',').map(parseIPv4), tunnels, tunName: 'fulcrum-tun0', advmss: 0 }) : undefined;
   const server = http.createServer((req, res) => {
     const peer = req.socket.remoteAddress ?? '';
     const url = new URL(req.url ?? '/', 'http://x');
@@ -45,9 +46,26 @@ if (mode === 'server') {
   process.once('SIGTERM', stop);
   process.stdin.resume();
 } else if (mode === 'client') {
-  const op = a;
-  const url = new URL(b ?? 'http://127.0.0.1/');
-  const n = Number(c ?? 1);
+  // Several URLs (comma-separated) are visited one after the other; the output is then a JSON array.
+  const urls = (b ?? 'http://127.0.0.1/').split(',');
+  const results: unknown[] = [];
+  let failed = false;
+  for (const u of urls) {
+    try {
+      results.push(await runClient(a, new URL(u), Number(c ?? 1)));
+    } catch (err) {
+      failed = true;
+      results.push({ error: (err as Error).message });
+    }
+  }
+  process.stdout.write(`${JSON.stringify(urls.length === 1 ? results[0] : results)}\n`);
+  if (failed) process.exitCode = 1;
+} else {
+  process.stderr.write('usage: traffic-agent.ts server <id> <port> [vips tunnels] | client <ids|down|up|all> <url[,url…]> [n]\n');
+  process.exitCode = 2;
+}
+
+async function runClient(op: string | undefined, url: URL, n: number): Promise<unknown> {
   const agent = new http.Agent({ keepAlive: false });
   const get = (path: string) =>
     new Promise<{ body: Buffer; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
@@ -93,14 +111,5 @@ if (mode === 'server') {
     }
     throw new Error(`unknown op ${op}`);
   };
-  main(op).then(
-    (r) => process.stdout.write(`${JSON.stringify(r)}\n`),
-    (err: Error) => {
-      process.stdout.write(`${JSON.stringify({ error: err.message })}\n`);
-      process.exitCode = 1;
-    },
-  );
-} else {
-  process.stderr.write('usage: traffic-agent.ts server <id> <port> | client <ids|down|up> <url> [n]\n');
-  process.exitCode = 2;
+  return main(op);
 }
