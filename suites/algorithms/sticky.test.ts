@@ -41,3 +41,12 @@ describe('algorithms.sticky fails balancers that break it', () => {
     expect((v as { reason: string }).reason).toMatch(/went to [23] backends/);
   });
 });
+
+describe('algorithms.sticky against HAProxy (hash-type consistent for ring, map-based source for sh)', () => {
+  it.for(['ring.header', 'ring.uri', 'ring.source', 'sh.source'])('%s passes', async (id, ctx) => {
+    const t = await haproxyTarget();
+    if (typeof t === 'string') return ctx.skip(t);
+    const v = await runCheck(byId(id), t);
+    expect(v, JSON.stringify(v).slice(0, 1500)).toMatchObject({ status: 'pass' });
+  });
+});
