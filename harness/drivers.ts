@@ -15,10 +15,14 @@ const loaders = new Map<string, () => Promise<Driver>>([['local', async () => lo
 const DRIVER_MODULES: readonly string[] = ['./containers/register.ts'];
 
 let modulesLoaded: Promise<void> | undefined;
+/** Why a listed driver module did not load, shown when its driver is asked for. */
+const loadProblems: string[] = [];
 
 function loadDriverModules(): Promise<void> {
   return (modulesLoaded ??= (async () => {
-    for (const m of DRIVER_MODULES) await import(m).catch(() => {});
+    for (const m of DRIVER_MODULES) {
+      await import(m).catch((err: Error) => loadProblems.push(`${m} did not load: ${err.message.split('\n')[0]}`));
+    }
   })());
 }
 
@@ -34,6 +38,9 @@ export async function driverNames(): Promise<string[]> {
 export async function resolveDriver(name: string): Promise<Driver> {
   await loadDriverModules();
   const load = loaders.get(name);
-  if (!load) throw new UnknownDriverError(`unknown driver "${name}": available drivers are ${[...loaders.keys()].join(', ')}`);
+  if (!load) {
+    const why = loadProblems.length ? ` (${loadProblems.join('; ')})` : '';
+    throw new UnknownDriverError(`unknown driver "${name}": available drivers are ${[...loaders.keys()].join(', ')}${why}`);
+  }
   return load();
 }
