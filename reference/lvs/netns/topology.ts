@@ -49,6 +49,7 @@ export class Topology implements AsyncDisposable {
   private constructor(readonly id: string) {}
 
   static async create(hosts: HostSpec[]): Promise<Topology> {
+    await removeLeftoverNamespaces(); // from runs that died before cleaning up
     const id = `${process.pid}-${Math.random().toString(36).slice(2, 7)}`;
     const t = new Topology(id);
     try {
