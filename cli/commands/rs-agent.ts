@@ -43,8 +43,6 @@ export function register(program: Command, setExit: (code: number) => void): voi
       await new Promise<void>((resolve) => {
         process.once('SIGTERM', resolve);
         process.once('SIGINT', resolve);
-        process.stdin.on('end', resolve); // dies with its parent's pipe
-        process.stdin.resume();
       });
       await agent.stop();
       process.stdout.write(`${JSON.stringify({ stopped: true, decapsulated: agent.decapsulated() })}\n`);
