@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { downstreamResponseHeaders, forwardedNode, unmapAddress, upstreamRequestHeaders } from './headers.ts';
+import { downstreamResponseHeaders, forwardedNode, rawResponseHead, unmapAddress, upgradeRequestHeaders, upstreamRequestHeaders } from './headers.ts';
 
 const pairs = (flat: string[]) => flat.reduce<string[][]>((acc, v, i) => (i % 2 ? acc[acc.length - 1]!.push(v) : acc.push([v]), acc), []);
 
@@ -96,5 +96,26 @@ describe('addresses', () => {
     expect(forwardedNode('10.1.2.3')).toBe('10.1.2.3');
     expect(forwardedNode('2001:db8::7')).toBe('"[2001:db8::7]"');
     expect(forwardedNode(undefined)).toBe('unknown');
+  });
+});
+
+describe('upgrade heads', () => {
+  it('keeps the Upgrade token and asks the backend to switch', () => {
+    const raw = ['Host', 'h', 'Connection', 'keep-alive, Upgrade', 'Upgrade', 'websocket', 'Sec-WebSocket-Key', 'k'];
+    expect(pairs(upgradeRequestHeaders(raw, { address: '127.0.0.1', proto: 'http' }))).toEqual([
+      ['Host', 'h'],
+      ['Sec-WebSocket-Key', 'k'],
+      ['X-Forwarded-For', '127.0.0.1'],
+      ['X-Forwarded-Proto', 'http'],
+      ['Forwarded', 'for=127.0.0.1;proto=http'],
+      ['Connection', 'Upgrade'],
+      ['Upgrade', 'websocket'],
+    ]);
+  });
+
+  it('writes a response head by hand', () => {
+    expect(rawResponseHead(101, 'Switching Protocols', ['Upgrade', 'websocket', 'Connection', 'Upgrade'])).toBe(
+      'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n',
+    );
   });
 });

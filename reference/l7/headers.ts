@@ -103,3 +103,20 @@ export function requestHasBody(raw: readonly string[]): boolean {
   }
   return false;
 }
+
+/** Headers for an Upgrade request (e.g. WebSocket): the usual rewrite, with the client's Upgrade
+ *  token and "Connection: Upgrade" put back, since here they are the point of the request. */
+export function upgradeRequestHeaders(raw: readonly string[], client: ClientInfo, fallbackHost?: string): string[] {
+  let upgrade: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) if ((raw[i] as string).toLowerCase() === 'upgrade') upgrade = raw[i + 1] as string;
+  const out = upstreamRequestHeaders(raw, client, fallbackHost);
+  if (upgrade !== undefined) out.push('Connection', 'Upgrade', 'Upgrade', upgrade);
+  return out;
+}
+
+/** A response head written by hand on a raw socket (upgrade paths have no ServerResponse). */
+export function rawResponseHead(status: number, message: string, headers: readonly string[]): string {
+  let head = `HTTP/1.1 ${status} ${message}\r\n`;
+  for (let i = 0; i < headers.length; i += 2) head += `${headers[i]}: ${headers[i + 1]}\r\n`;
+  return head + '\r\n';
+}

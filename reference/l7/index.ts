@@ -1,3 +1,11 @@
 export { HttpProxy } from './proxy.ts';
 export type { HttpProxyOptions } from './proxy.ts';
-export { upstreamRequestHeaders, downstreamResponseHeaders, forwardedNode, unmapAddress, requestHasBody } from './headers.ts';
+export {
+  upstreamRequestHeaders,
+  downstreamResponseHeaders,
+  upgradeRequestHeaders,
+  rawResponseHead,
+  forwardedNode,
+  unmapAddress,
+  requestHasBody,
+} from './headers.ts';

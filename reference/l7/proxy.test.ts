@@ -320,3 +320,88 @@ describe('HttpProxy idle timeout', () => {
     expect([pool.get('b1')!.failures, pool.get('b1')!.active]).toEqual([1, 0]);
   });
 });
+
+describe('HttpProxy upgrades', () => {
+  /** Raw client: sends an Upgrade request (plus early data), returns a reader for what comes back. */
+  function upgradeClient(port: number, early: string) {
+    const s = connect(port, '127.0.0.1');
+    let buf = '';
+    let closed = false;
+    s.setEncoding('latin1');
+    s.on('data', (d) => (buf += d));
+    s.on('close', () => (closed = true));
+    s.on('error', () => {});
+    s.write(`GET /chat HTTP/1.1\r\nHost: t\r\nConnection: Upgrade\r\nUpgrade: shout\r\n\r\n${early}`);
+    cleanups.push(() => s.destroy());
+    const waitFor = async (cond: () => boolean) => {
+      const deadline = Date.now() + 5000;
+      while (!cond()) {
+        if (Date.now() > deadline) throw new Error(`timed out; got ${JSON.stringify(buf)}`);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    };
+    return { socket: s, text: () => buf, closed: () => closed, waitFor };
+  }
+
+  it('tunnels a protocol switch (101) both ways, with early data and forwarded headers', async () => {
+    const seen: Record<string, string | string[] | undefined>[] = [];
+    const b = await backend((_req, res) => res.end('plain'));
+    b.server.on('upgrade', (req, socket: import('node:net').Socket, head: Buffer) => {
+      seen.push(req.headers);
+      socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: shout\r\nConnection: Upgrade\r\n\r\n');
+      if (head.length) socket.write(head.toString().toUpperCase());
+      socket.on('data', (d) => socket.write(d.toString().toUpperCase()));
+      socket.on('end', () => socket.end());
+    });
+    const { port, pool } = await proxyTo([b.port]);
+    const c = upgradeClient(port, 'hello');
+    await c.waitFor(() => c.text().endsWith('HELLO'));
+    expect(c.text().startsWith('HTTP/1.1 101 Switching Protocols\r\n')).toBe(true);
+    expect(c.text()).toMatch(/\r\nUpgrade: shout\r\n/i);
+    c.socket.write('again');
+    await c.waitFor(() => c.text().endsWith('HELLOAGAIN'));
+    expect(seen[0]!['upgrade']).toBe('shout');
+    expect(seen[0]!['x-forwarded-for']).toBe('127.0.0.1');
+    expect(pool.get('b1')!.active).toBe(1);
+    c.socket.destroy();
+    await c.waitFor(() => pool.get('b1')!.active === 0);
+    expect(pool.get('b1')!.failures).toBe(0);
+  });
+
+  it('relays a declined upgrade as a normal answer and closes', async () => {
+    const b = await backend((_req, res) => res.end('no switching here'));
+    const { port } = await proxyTo([b.port]);
+    const c = upgradeClient(port, '');
+    await c.waitFor(() => c.closed());
+    expect(c.text()).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(c.text().endsWith('\r\n\r\nno switching here')).toBe(true);
+  });
+
+  it('answers 502 on the raw socket when the backend refuses, and 503 when none is usable', async () => {
+    const dead = await refusedPort();
+    const { port, pool } = await proxyTo([dead]);
+    const c = upgradeClient(port, '');
+    await c.waitFor(() => c.closed());
+    expect(c.text()).toMatch(/^HTTP\/1\.1 502 Bad Gateway\r\n/);
+    pool.setHealthy('b1', false);
+    const d = upgradeClient(port, '');
+    await d.waitFor(() => d.closed());
+    expect(d.text()).toMatch(/^HTTP\/1\.1 503 Service Unavailable\r\n/);
+  });
+
+  it('close() cuts an open tunnel once the drain time is over', async () => {
+    const b = await backend((_req, res) => res.end());
+    b.server.on('upgrade', (_req, socket: import('node:net').Socket) => {
+      socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: shout\r\nConnection: Upgrade\r\n\r\n');
+      socket.on('end', () => socket.end());
+    });
+    const { port, proxy, pool } = await proxyTo([b.port]);
+    const c = upgradeClient(port, '');
+    await c.waitFor(() => c.text().includes('101'));
+    const started = performance.now();
+    await proxy.close(100);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(90);
+    await c.waitFor(() => c.closed());
+    await c.waitFor(() => pool.get('b1')!.active === 0);
+  });
+});

@@ -10,6 +10,7 @@ import { createConnection, type NetConnectOpts, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Lease, Pool, BackendState } from '../pool/index.ts';
 import { downstreamResponseHeaders, requestHasBody, upstreamRequestHeaders } from './headers.ts';
+import { proxyUpgrade, type UpgradeHost } from './upgrade.ts';
 
 export interface HttpProxyOptions {
   readonly name: string;
@@ -56,11 +57,25 @@ export class HttpProxy {
   /** Exchanges not yet ended (their response closed), so close() can wait for their leases. */
   inFlight = 0;
   private onIdle: (() => void) | undefined;
+  /** Client sockets of upgraded connections (WebSocket tunnels). */
+  private readonly tunnels = new Set<Duplex>();
 
   constructor(private readonly options: HttpProxyOptions) {
     this.ctx = { key: undefined, attempt: 0, avoid: undefined, now: options.now, rng: options.rng };
     this.server = createServer({ keepAliveTimeout: options.timeouts.idle }, (req, res) => this.handle(req, res));
     this.server.on('clientError', onClientError);
+    const upgradeHost: UpgradeHost = {
+      timeouts: options.timeouts,
+      tunnels: this.tunnels,
+      pick: (req) => {
+        const ctx = this.ctx;
+        ctx.key = options.key?.(req);
+        ctx.attempt = 0;
+        ctx.avoid = undefined;
+        return options.pool.acquire(ctx);
+      },
+    };
+    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => proxyUpgrade(upgradeHost, req, socket, head));
   }
 
   /** Stop accepting, let requests in flight finish within `drainMs`, then cut what is left. */
@@ -73,6 +88,7 @@ export class HttpProxy {
     await Promise.race([closed, deadline]);
     clearTimeout(timer);
     this.server.closeAllConnections();
+    for (const t of this.tunnels) t.destroy();
     await closed;
     // Cut responses emit 'close' a tick later; wait so every lease is released when close() resolves.
     if (this.inFlight > 0) await new Promise<void>((resolve) => (this.onIdle = resolve));
