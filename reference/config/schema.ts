@@ -79,9 +79,12 @@ export const listenerSchema = z
     proxyProtocol: z.enum(['v1', 'v2']).optional(),
     timeouts: z
       .strictObject({
+        /** Backend connect (http, tcp); a timed-out connect counts as a connect failure (retried). */
         connect: duration.default(2000),
-        /** http: time to wait for a backend's response headers → 504. tcp/udp: idle flow timeout. */
+        /** http: time to wait for a backend's response headers → 504. */
         response: duration.default(30_000),
+        /** No traffic for this long closes it: http client keep-alive and stalled bodies, a tcp
+         *  connection, a udp flow. */
         idle: duration.default(60_000),
       })
       .default({ connect: 2000, response: 30_000, idle: 60_000 }),
