@@ -3,7 +3,7 @@
 // overloaded (more active than its weight while another backend is under half its weight); then
 // weighted least connections picks a new one and the key moves to it. Entries unused for
 // expirationMs (default 24 h, IPVS lblc_expiration) are forgotten; at most maxEntries (default
-// 16384 = IPVS's table size × 16) are kept, least recently used dropped first.
+// 16384 = IPVS's table size × 16) are kept, the oldest dropped first.
 // Source: Linux IPVS ip_vs_lblc.c.
 import { keyOf } from './hash-key.ts';
 import { LocalityBase, LocalityTable, overloaded } from './locality.ts';

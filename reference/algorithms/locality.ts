@@ -12,8 +12,10 @@ export function overloaded(dest: BackendView, all: readonly BackendView[]): bool
   return false;
 }
 
-/** Key → entry, least recently used first; entries unused for `expirationMs` count as absent
- *  (IPVS collects them in a timer; here they are dropped when met, or when the map is full). */
+/** Key → entry. Entries unused for `expirationMs` count as absent (IPVS collects them in a timer;
+ *  here they are dropped when met). When the map is full the oldest-created entry goes first: a
+ *  lookup only stamps lastUse (re-inserting to keep LRU order would cost a delete and an insert
+ *  on every pick, several times the rest of the pick). */
 export class LocalityTable<T extends { lastUse: number }> {
   private readonly entries = new Map<number, T>();
 
@@ -25,10 +27,11 @@ export class LocalityTable<T extends { lastUse: number }> {
   get(key: number, now: number): T | undefined {
     const e = this.entries.get(key);
     if (!e) return undefined;
-    this.entries.delete(key);
-    if (now - e.lastUse > this.expirationMs) return undefined;
+    if (now - e.lastUse > this.expirationMs) {
+      this.entries.delete(key);
+      return undefined;
+    }
     e.lastUse = now;
-    this.entries.set(key, e); // most recently used goes last
     return e;
   }
 
@@ -38,7 +41,6 @@ export class LocalityTable<T extends { lastUse: number }> {
   }
 
   set(key: number, entry: T): void {
-    this.entries.delete(key);
     this.entries.set(key, entry);
     if (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildRing, ring, ringIndex } from './ring.ts';
-import { backend, backends, context, shuffled } from './testkit.ts';
+import { backend, backends, context, seededRng, shuffled } from './testkit.ts';
 import { SchedulerOptionError } from './types.ts';
 
 const three = () => [backend('a'), backend('b'), backend('c')];
@@ -26,6 +26,17 @@ describe('ring placements', () => {
       'b', 'b', 'b', 'a', 'a', 'a', 'c', 'b', 'b',
     ]);
     expect(ringIndex(Uint32Array.of(10, 20), 25)).toBe(0);
+  });
+
+  it('the prefix index finds the same point as a full binary search', () => {
+    const s = ring.create({ pointsPerWeight: 50 }) as ReturnType<typeof ring.create> & { ring: ReturnType<typeof buildRing> };
+    s.update(backends([1, 2, 3, 4, 5, 6, 7]));
+    const { points, owner, backends: list } = s.ring;
+    const rng = seededRng(11);
+    const edge = [0, 1, points[0]!, points[0]! + 1, points[points.length - 1]!, points[points.length - 1]! + 1, 0xffffffff];
+    for (const key of [...edge, ...Array.from({ length: 5000 }, () => Math.floor(rng() * 4294967296))]) {
+      expect(s.pick(context({ key }))!.id).toBe(list[owner[ringIndex(points, key >>> 0)]!]!.id);
+    }
   });
 
   it('points follow weight, or share ringSize by weight', () => {

@@ -77,10 +77,9 @@ export function buildRing(input: readonly BackendView[], o: RingOptions): Ring {
   };
 }
 
-/** Index of the first point at or after `key`, wrapping to 0. */
-export function ringIndex(points: Uint32Array, key: number): number {
-  let lo = 0;
-  let hi = points.length;
+/** Index of the first point at or after `key`, wrapping to 0; searching only [lo, hi) when the
+ *  caller knows the answer lies there (or is hi). */
+export function ringIndex(points: Uint32Array, key: number, lo = 0, hi = points.length): number {
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (points[mid]! < key) lo = mid + 1;
@@ -89,21 +88,38 @@ export function ringIndex(points: Uint32Array, key: number): number {
   return lo === points.length ? 0 : lo;
 }
 
+/** prefix[p] = index of the first point whose top 16 bits are ≥ p (prefix[65536] = length): a key
+ *  then searches only the few points sharing its top bits, not the whole ring (a 480 000-point ring
+ *  is 2 MB; a full binary search is ~19 cache misses). */
+function prefixIndex(points: Uint32Array): Int32Array {
+  const prefix = new Int32Array(65537);
+  let i = 0;
+  for (let p = 0; p <= 65536; p++) {
+    while (i < points.length && points[i]! >>> 16 < p) i++;
+    prefix[p] = i;
+  }
+  return prefix;
+}
+
 class RingHash implements Scheduler {
   readonly name = 'ring';
   ring: Ring = { points: new Uint32Array(0), owner: new Int32Array(0), backends: [] };
+  private prefix: Int32Array = new Int32Array(65537);
 
   constructor(private readonly options: RingOptions) {}
 
   update(backends: readonly BackendView[]): void {
     this.ring = buildRing(backends, this.options);
+    this.prefix = prefixIndex(this.ring.points);
   }
 
   pick(ctx: PickContext): BackendView | undefined {
     const { points, owner, backends } = this.ring;
     const n = points.length;
     if (n === 0) return undefined;
-    const start = ringIndex(points, keyOf(ctx));
+    const key = keyOf(ctx);
+    const top = key >>> 16;
+    const start = ringIndex(points, key, this.prefix[top]!, this.prefix[top + 1]!);
     // Walking clockwise past a backend that cannot take work is the same as removing it.
     for (let s = 0; s < n; s++) {
       const i = start + s < n ? start + s : start + s - n;
