@@ -1,5 +1,5 @@
 // Entry point of the backend agent process:
-//   node --import tsx harness/agent/main.ts --id b1 --host 127.30.0.1 [--port 0] [--control-port 0] [--no-udp]
+//   node --import tsx harness/agent/main.ts --id b1 --host 127.30.0.1 [--port 0] [--control-port 0] [--no-udp] [--exit-with-stdin]
 // Prints one JSON line (AgentReady) on stdout once it listens; exits on SIGTERM/SIGINT.
 import { parseArgs } from 'node:util';
 import { startAgent } from './agent.ts';
@@ -12,6 +12,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: '0' },
     'control-port': { type: 'string', default: '0' },
     'no-udp': { type: 'boolean', default: false },
+    'exit-with-stdin': { type: 'boolean', default: false },
   },
 });
 
@@ -33,9 +34,11 @@ try {
   const stop = () => void agent.close().finally(() => process.exit(0));
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
-  // A driver that dies leaves our stdin at EOF: do not outlive it.
-  process.stdin.on('end', stop);
-  process.stdin.resume();
+  if (values['exit-with-stdin']) {
+    // The local driver keeps our stdin open; if it dies, stdin ends: do not outlive it.
+    process.stdin.on('end', stop);
+    process.stdin.resume();
+  }
 } catch (err) {
   process.stderr.write(`agent ${values.id}: cannot listen on ${values.host}:${values.port}: ${(err as Error).message}\n`);
   process.exit(1);

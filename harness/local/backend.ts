@@ -45,7 +45,7 @@ export class LocalBackend implements BackendHost {
     let resolveReady!: (r: AgentReady) => void;
     const ready = new Promise<AgentReady>((r) => (resolveReady = r));
     const proc = await spawnGroup(
-      [process.execPath, '--import', TSX, AGENT_MAIN, '--id', this.id, '--host', this.host, '--port', String(this.port), '--control-port', String(this.controlPort)],
+      [process.execPath, '--import', TSX, AGENT_MAIN, '--id', this.id, '--host', this.host, '--port', String(this.port), '--control-port', String(this.controlPort), '--exit-with-stdin'],
       {
         label: `backend ${this.id}`,
         onStdoutLine: (line) => {
