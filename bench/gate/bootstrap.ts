@@ -75,10 +75,41 @@ export function bootstrapRelativeChange(baseline: readonly number[], current: re
   };
 }
 
-function medianInPlace(xs: Float64Array): number {
-  xs.sort();
+/** Median by quickselect (Hoare): O(n), reorders xs. */
+export function medianInPlace(xs: Float64Array): number {
   const mid = xs.length >> 1;
-  return xs.length % 2 ? (xs[mid] as number) : ((xs[mid - 1] as number) + (xs[mid] as number)) / 2;
+  const upper = select(xs, mid);
+  if (xs.length % 2) return upper;
+  // After selecting `mid`, everything left of it is ≤: the lower middle is their maximum.
+  let lower = -Infinity;
+  for (let i = 0; i < mid; i++) if ((xs[i] as number) > lower) lower = xs[i] as number;
+  return (lower + upper) / 2;
+}
+
+/** The k-th smallest value; partitions xs around it. */
+function select(xs: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = xs.length - 1;
+  while (lo < hi) {
+    const pivot = xs[(lo + hi) >>> 1] as number;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while ((xs[i] as number) < pivot) i++;
+      while ((xs[j] as number) > pivot) j--;
+      if (i <= j) {
+        const t = xs[i] as number;
+        xs[i] = xs[j] as number;
+        xs[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return xs[k] as number;
 }
 
 function meanOf(xs: Float64Array): number {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { normal, seededRng } from '../rng.ts';
-import { calibrateSeries, wilson } from './calibrate.ts';
+import { calibrateAcrossRuns, calibrateSeries, wilson } from './calibrate.ts';
 import { seriesFromJson, seriesFromMicro, GateInputError } from './inputs.ts';
 import type { Series } from './metrics.ts';
 
@@ -35,6 +35,27 @@ describe('gate calibration', () => {
 
   it('refuses series too short to split', () => {
     expect(() => calibrateSeries('s', [noisy('a', 3, 0.1, 1)], { trials: 10, perSide: 4 })).toThrow(RangeError);
+  });
+});
+
+describe('run-to-run calibration', () => {
+  it('compares every ordered pair of runs on every shared metric, injecting the loss on each scale', () => {
+    const run = (seed: number): Series[] => {
+      const rng = seededRng(seed);
+      return [
+        { key: 'a rps', kind: 'throughput', samples: Array.from({ length: 8 }, () => 10_000 * (1 + 0.01 * normal(rng))) },
+        { key: 'pick ns', kind: 'micro-ns', samples: Array.from({ length: 8 }, () => 50 * (1 + 0.01 * normal(rng))) },
+      ];
+    };
+    const c = calibrateAcrossRuns('three runs', [run(1), run(2), run(3)], {});
+    expect(c.method).toBe('runs');
+    expect(c.trials).toBe(3 * 2 * 2); // ordered pairs × metrics
+    expect(c.falseAlarms.hits).toBe(0);
+    // 10 % loss at 1 % noise: every throughput trial catches it. In ns it is +11.1 %, at the edge of
+    // the 10 % micro band, so the interval often reaches inside the band: not counted.
+    expect(c.detectionByKind.throughput).toMatchObject({ hits: 6, trials: 6 });
+    expect(c.detectionByKind['micro-ns']!.trials).toBe(6);
+    expect(() => calibrateAcrossRuns('one', [run(1)], {})).toThrow(RangeError);
   });
 });
 

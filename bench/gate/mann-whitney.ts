@@ -66,9 +66,15 @@ export function mannWhitneyU(x: readonly number[], y: readonly number[]): MannWh
   const n1 = x.length;
   const n2 = y.length;
   if (n1 === 0 || n2 === 0) throw new RangeError('Mann–Whitney U needs at least one value in each sample');
-  const { ranks, tieSizes } = midRanks([...x, ...y]);
+  // Rank sum of x by binary search in the sorted pool: typed-array sort, no per-element objects,
+  // so 2 × 20 000 micro-benchmark samples rank in milliseconds.
+  const pooled = new Float64Array(n1 + n2);
+  pooled.set(x);
+  pooled.set(y, n1);
+  pooled.sort();
   let r1 = 0;
-  for (let i = 0; i < n1; i++) r1 += ranks[i] as number;
+  for (const v of x) r1 += (lowerBound(pooled, v) + upperBound(pooled, v) + 1) / 2;
+  const tieSizes = runLengths(pooled);
   const u1 = r1 - (n1 * (n1 + 1)) / 2;
   const u2 = n1 * n2 - u1;
   const hasTies = tieSizes.some((t) => t > 1);
@@ -89,4 +95,41 @@ export function mannWhitneyU(x: readonly number[], y: readonly number[]): MannWh
   if (sigma === 0) return { u1, u2, p: 1, method: 'asymptotic' };
   const z = (Math.max(u1, u2) - mu - 0.5) / sigma;
   return { u1, u2, p: Math.min(1, 2 * normalSf(z)), method: 'asymptotic' };
+}
+
+/** First index whose value is ≥ v. */
+function lowerBound(sorted: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index whose value is > v. */
+function upperBound(sorted: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Sizes of the runs of equal values in a sorted array (the tie groups). */
+function runLengths(sorted: Float64Array): number[] {
+  const out: number[] = [];
+  let i = 0;
+  while (i < sorted.length) {
+    let j = i + 1;
+    while (j < sorted.length && sorted[j] === sorted[i]) j++;
+    out.push(j - i);
+    i = j;
+  }
+  return out;
 }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapRelativeChange, median, quantileSorted } from './bootstrap.ts';
-import { compareSeries, gate, minSamplesFor } from './compare.ts';
+import { bootstrapRelativeChange, median, medianInPlace, quantileSorted } from './bootstrap.ts';
+import { compareSeries, gate, minSamplesFor, thin } from './compare.ts';
 import { exactUCounts, mannWhitneyU, midRanks } from './mann-whitney.ts';
 import { erfc } from './normal-dist.ts';
 import { gateMarkdown } from './markdown.ts';
+import { normal, seededRng } from '../rng.ts';
 
 // Reference values from scipy 1.17 (scipy.special.erfc, scipy.stats.mannwhitneyu).
 describe('erfc', () => {
@@ -69,6 +70,15 @@ describe('bootstrap relative change', () => {
     expect(median([3, 1, 2])).toBe(2);
   });
 
+  it('the quickselect median agrees with a sorted median, ties and even lengths included', () => {
+    const rng = seededRng(5);
+    for (let trial = 0; trial < 500; trial++) {
+      const n = 1 + (trial % 41);
+      const xs = Array.from({ length: n }, () => Math.round(rng() * 10));
+      expect(medianInPlace(Float64Array.from(xs))).toBe(median(xs));
+    }
+  });
+
   it('a constant shift of constant samples has a degenerate interval at the shift', () => {
     const ci = bootstrapRelativeChange([100, 100, 100], [90, 90, 90]);
     expect(ci.estimate).toBeCloseTo(-0.1, 12);
@@ -93,7 +103,7 @@ describe('bootstrap relative change', () => {
 
 describe('gate verdicts', () => {
   const base = [1000, 1010, 990, 1005, 995, 1002, 998];
-  it('needs 4 samples per side before p can fall under 0.05 (2/C(8,4) = 0.029)', () => {
+  it('needs 4 samples per side before p can fall under 0.05 (2/C(8,4) = 0.029), 5 under the default 0.01', () => {
     expect(minSamplesFor(0.05)).toBe(4);
     expect(minSamplesFor(0.01)).toBe(5);
   });
@@ -121,6 +131,27 @@ describe('gate verdicts', () => {
   it('too few samples is said, never judged', () => {
     const v = compareSeries({ key: 'k', kind: 'throughput', samples: [1, 2, 3] }, { key: 'k', kind: 'throughput', samples: [0.1, 0.2, 0.3] });
     expect(v.verdict).toBe('insufficient');
+  });
+
+  it('thins large samples to evenly spaced quantiles', () => {
+    const xs = Array.from({ length: 10_000 }, (_, i) => 10_000 - i);
+    const t = thin(xs, 100);
+    expect(t).toHaveLength(100);
+    expect(t[0]).toBe(51); // sorted ascending, midpoint of the first 1 % (value at index 50)
+    expect(t[99]).toBe(9951);
+    expect(thin([3, 1, 2], 100)).toEqual([3, 1, 2]);
+  });
+
+  it('compares 20 000-sample micro-benchmarks quickly and catches a 15 % slowdown', () => {
+    const rng = seededRng(11);
+    const base = Array.from({ length: 20_000 }, () => 100 * Math.exp(0.3 * normal(rng)));
+    const slow = Array.from({ length: 20_000 }, () => 115 * Math.exp(0.3 * normal(rng)));
+    const t0 = performance.now();
+    const v = compareSeries({ key: 'pick', kind: 'micro-ns', samples: base }, { key: 'pick', kind: 'micro-ns', samples: slow });
+    expect(performance.now() - t0).toBeLessThan(5000);
+    expect(v.verdict).toBe('regression');
+    const same = compareSeries({ key: 'pick', kind: 'micro-ns', samples: base }, { key: 'pick', kind: 'micro-ns', samples: base.map((x) => x * 1.02) });
+    expect(same.verdict).toBe('unchanged');
   });
 
   it('lists missing and new series and renders Markdown', () => {

@@ -3,7 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { gate, gateMarkdown, METRIC_KINDS, type GateReport, type MetricKind } from '../../bench/index.ts';
-import { calibrateGate, calibrationMarkdown } from '../../bench/gate/calibrate.ts';
+import { calibrateFiles, calibrationMarkdown } from '../../bench/gate/calibrate.ts';
 import { GateInputError, readGateInput } from '../../bench/gate/inputs.ts';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../exit.ts';
 
@@ -14,7 +14,7 @@ export interface GateCommandOptions {
   alpha?: string;
   band?: string[];
   seed?: string;
-  calibrate?: string;
+  calibrate?: string[];
   trials?: string;
 }
 
@@ -59,15 +59,19 @@ export function register(program: Command, setExit: (code: number) => void): voi
     .option('--baseline <file>', 'baseline results (fulcrum/bench@1 or fulcrum/micro@1)')
     .option('--current <file>', 'candidate results, same schema')
     .option('--markdown <file>', 'write the Markdown summary here instead of stdout')
-    .option('--alpha <p>', 'significance level of the rank test', '0.05')
+    .option('--alpha <p>', 'significance level of the rank test (two-sided)', '0.01')
     .option('--band <kind=percent...>', `noise band per metric kind (defaults: ${Object.entries(METRIC_KINDS).map(([k, v]) => `${k}=${v.band * 100}%`).join(', ')})`)
     .option('--seed <n>', 'bootstrap seed', '1')
-    .option('--calibrate <bench.json>', 'measure the gate itself from a bench run with many repetitions: A/A false alarms and detection of an injected 10% loss')
+    .option('--calibrate <files...>', 'measure the gate itself: one bench run with many repetitions (split A/A), or several runs of the same thing (run-to-run A/A); plus detection of an injected 10% loss')
     .option('--trials <n>', 'calibration trials', '2000')
     .action(async (opts: GateCommandOptions) => {
-      if (opts.calibrate) {
+      if (opts.calibrate?.length) {
         const trials = number('trials', opts.trials, 10, 1_000_000) as number;
-        const result = await calibrateGate(opts.calibrate, { trials, seed: Number(opts.seed ?? 1) });
+        const fail = (err: unknown): never => {
+          throw err instanceof GateInputError || err instanceof RangeError ? new UsageError((err as Error).message) : err;
+        };
+        const alpha = number('alpha', opts.alpha, 1e-6, 0.5);
+        const result = await calibrateFiles(opts.calibrate, { trials, seed: Number(opts.seed ?? 1), bands: parseBands(opts.band), ...(alpha !== undefined ? { alpha } : {}) }).catch(fail);
         const md = calibrationMarkdown(result);
         if (opts.markdown) await writeFile(opts.markdown, md);
         else process.stdout.write(md);

@@ -35,15 +35,16 @@ export function chartsFor(section: BenchSection): ChartSpec[] {
 
 function throughput(rows: VariantRow[], section: BenchSection, chartId: string): ChartSpec {
   const datasets: Record<string, unknown>[] = [
-    // Both bar datasets ungrouped, so the spread sits centred on its median bar.
-    { type: 'bar', label: 'median req/s', data: rows.map((r) => r.rps.median), backgroundColor: rows.map((_, i) => `${colorAt(i)}b3`), grouped: false, order: 2 },
+    { type: 'bar', label: 'median req/s', data: rows.map((r) => r.rps.median), backgroundColor: rows.map((_, i) => `${colorAt(i)}b3`), order: 2 },
+    // Every repetition as a dot on its bar: the spread, and how many repetitions made the median.
     {
-      type: 'bar',
-      label: 'min–max over repetitions',
-      data: rows.map((r) => [r.rps.min, r.rps.max]),
-      backgroundColor: '#1d2330',
-      grouped: false,
-      barPercentage: 0.08,
+      type: 'line',
+      label: 'each repetition',
+      data: rows.flatMap((r) => r.rps.all.map((y) => ({ x: r.label, y }))),
+      showLine: false,
+      pointRadius: 4,
+      pointBackgroundColor: '#1d2330',
+      borderColor: '#1d2330',
       order: 1,
     },
   ];

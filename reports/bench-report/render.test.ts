@@ -48,7 +48,7 @@ describe('report model', () => {
     const available = section!.rows.filter((r) => !r.unavailable);
     const throughput = charts.find((c) => c.kind === 'throughput')!;
     expect(throughput.config.data.labels).toEqual(available.map((r) => r.label));
-    expect(throughput.config.data.datasets[1]!.data).toEqual(available.map((r) => [r.rps.min, r.rps.max]));
+    expect(throughput.config.data.datasets[1]!.data).toEqual(available.flatMap((r) => r.rps.all.map((y) => ({ x: r.label, y }))));
     const curve = charts.find((c) => c.kind === 'percentiles')!.config.data.datasets[0]!.data as { x: number; y: number }[];
     expect(curve.map((p) => p.x)).toEqual(Object.values(PERCENTILE_X));
     expect(curve[2]!.y).toBeCloseTo(Math.max(0.001, available[0]!.latency.p99), 9);
