@@ -29,8 +29,15 @@ async function main(): Promise<void> {
     'blast',
   );
   const sent = await blast.next<{ sent: number; seconds: number }>(120_000);
-  await new Promise((r) => setTimeout(r, 500)); // let the balancer finish its queue
-  const after = await s.engineStats();
+  // Let the balancer drain its socket: wait until its received count stops moving.
+  let after = await s.engineStats();
+  for (let i = 0; i < 50; i++) {
+    await new Promise((r) => setTimeout(r, 300));
+    const again = await s.engineStats();
+    const settled = again.engine.received === after.engine.received;
+    after = again;
+    if (settled) break;
+  }
   const handled = after.engine.received - before.engine.received;
   const forwarded = after.engine.forwarded.dr - before.engine.forwarded.dr;
   const cpuSeconds = (after.cpu.user - before.cpu.user + after.cpu.system - before.cpu.system) / 1e6;
