@@ -2,9 +2,9 @@
 //
 // Smoothness bound (stated): in every window of L consecutive picks, each backend's count stays
 // within 2 of L·w/W (W = total weight), i.e. the maximum window discrepancy D < 2. nginx's smooth
-// WRR keeps every prefix within 1 of its ideal share, hence every window within 2 (suites test
-// this for all weight vectors of 3 backends up to 12, worst seen 1.67); HAProxy's roundrobin with
-// weights meets it too (checked against HAProxy 2.6). It implies that no backend gets a run longer
+// WRR keeps each backend's count close to its ideal share in every window: sequence.test.ts checks
+// D < 2 for every weight vector of 3 backends with weights up to 12 (3000 random vectors of 2–5
+// backends reached 1.66 at most); HAProxy 2.6's roundrobin with weights 6:3:1 gives D = 1. It implies that no backend gets a run longer
 // than 2W/(W−w) − 1 (b1 with weights 6:3:1: at most 4), while a block schedule (b1 six times, then
 // b2 three times, then b3) has D = 2.4 and fails.
 import { countBy, longestRuns, windowDiscrepancy } from './sequence.ts';
