@@ -1,7 +1,8 @@
 // results JSON of `fulcrum micro`, schema "fulcrum/micro@1":
 // {
 //   schema: "fulcrum/micro@1", startedAt (ISO), durationMs, quick (reduced run?),
-//   environment: { node, os, cpus, cpuModel, loadAverage [1, 5, 15 min] at start },
+//   environment: { node, os, cpus, cpuModel, loadAverage [1, 5, 15 min] at start,
+//                  clock: "wall" | "cpu" (what the samples measure) },
 //   benchmarks: [{ name: unique, e.g. "pick rr N=1000" (the gate's key), kind: "pick" | "build",
 //                  scheduler, n, design (O(1)/O(log N)/O(N)),
 //                  opsPerSample (operations timed together in one sample),
@@ -45,6 +46,7 @@ export const microResultsSchema = z.strictObject({
     cpus: z.int().min(1),
     cpuModel: z.string(),
     loadAverage: z.array(z.number()).optional(),
+    clock: z.enum(['wall', 'cpu']).optional(),
   }),
   benchmarks: z.array(microBenchmarkSchema),
   growth: z.array(

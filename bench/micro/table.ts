@@ -19,15 +19,24 @@ function grid(header: string[], rows: string[][]): string[] {
 export function formatMicro(r: MicroResults): string {
   const out: string[] = [];
   const e = r.environment;
-  out.push(`fulcrum micro${r.quick ? ' (quick)' : ''}: node ${e.node}, ${e.os}, ${e.cpus} × ${e.cpuModel}${e.loadAverage ? `, load ${e.loadAverage.join(' ')}` : ''}`);
+  out.push(
+    `fulcrum micro${r.quick ? ' (quick)' : ''}: node ${e.node}, ${e.os}, ${e.cpus} × ${e.cpuModel}` +
+      `${e.loadAverage ? `, load ${e.loadAverage.join(' ')}` : ''}, ${e.clock === 'cpu' ? 'CPU time' : 'wall time'}`,
+  );
   out.push('');
   const ns_ = [...new Set(r.benchmarks.filter((b) => b.kind === 'pick').map((b) => b.n))].sort((a, b) => a - b);
-  const rows = r.growth.map((g) => [
-    g.scheduler,
-    ...ns_.map((n) => (g.nsByN[String(n)] !== undefined ? ns(g.nsByN[String(n)]!) : '-')),
-    g.design,
-    `${g.fitted} (slope ${g.exponent.toFixed(2)})`,
-  ]);
+  const picks = r.benchmarks.filter((b) => b.kind === 'pick');
+  const schedulers = [...new Set(picks.map((b) => b.scheduler))];
+  const rows = schedulers.map((name) => {
+    const g = r.growth.find((x) => x.scheduler === name);
+    const at = (n: number) => picks.find((b) => b.scheduler === name && b.n === n);
+    return [
+      name,
+      ...ns_.map((n) => (at(n) ? ns(at(n)!.meanNs) : '-')),
+      g?.design ?? at(ns_[0]!)?.design ?? '-',
+      g ? `${g.fitted} (slope ${g.exponent.toFixed(2)})` : '- (one N)',
+    ];
+  });
   out.push('pick() mean per call');
   out.push(...grid(['scheduler', ...ns_.map((n) => `N=${n}`), 'design', 'measured growth'], rows));
   const builds = r.benchmarks.filter((b) => b.kind === 'build');

@@ -35,5 +35,6 @@ describe('fulcrum micro', () => {
     await expect(micro({ only: 'rr,nope' }, () => {})).rejects.toThrow(UsageError);
     await expect(micro({ only: 'nope' }, () => {})).rejects.toThrow(/--only: unknown scheduler\(s\) nope/);
     await expect(micro({ n: '10,x' }, () => {})).rejects.toThrow(/--n wants positive whole numbers/);
+    await expect(micro({ clock: 'sundial' }, () => {})).rejects.toThrow(/--clock is wall or cpu/);
   });
 });

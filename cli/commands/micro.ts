@@ -13,6 +13,7 @@ export interface MicroCommandOptions {
   only?: string;
   time?: string;
   qualityKeys?: string;
+  clock?: string;
 }
 
 const DEFAULT_OUT = 'fulcrum-out/micro.json';
@@ -34,7 +35,9 @@ export async function micro(opts: MicroCommandOptions, write: (text: string) => 
   if (unknown?.length) throw new UsageError(`--only: unknown scheduler(s) ${unknown.join(', ')} (known: ${schedulerNames().join(', ')})`);
   const time = opts.time === undefined ? undefined : positiveInts('time', opts.time)[0];
   const qualityKeys = opts.qualityKeys === undefined ? undefined : positiveInts('quality-keys', opts.qualityKeys)[0];
+  if (opts.clock !== undefined && opts.clock !== 'wall' && opts.clock !== 'cpu') throw new UsageError(`--clock is wall or cpu, got "${opts.clock}"`);
   const results = await runMicro({
+    ...(opts.clock ? { clock: opts.clock } : {}),
     quick: opts.quick ?? false,
     ...(opts.n ? { ns: positiveInts('n', opts.n) } : {}),
     ...(only ? { only } : {}),
@@ -59,6 +62,7 @@ export function register(program: Command, setExit: (code: number) => void): voi
     .option('--n <list>', 'backend counts for pick(), comma-separated (default 10,100,1000,10000)')
     .option('--only <list>', 'only these schedulers, comma-separated')
     .option('--time <ms>', 'time budget per benchmark in ms (default 200, quick 10)')
+    .option('--clock <wall|cpu>', 'what samples measure: wall time (default) or this process\'s CPU time (steadier on a busy machine)')
     .option('--quality-keys <count>', 'keys for the quality figures (default 50000, quick 2000)')
     .action(async (opts: MicroCommandOptions) => {
       await micro(opts, (text) => process.stdout.write(text));
