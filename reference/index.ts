@@ -2,7 +2,7 @@
 export { startBalancer, ListenError, formatAddress } from './daemon.ts';
 export type { BalancerOptions, RunningBalancer, RunningListener } from './daemon.ts';
 export { loadConfig, parseConfig } from './config/load.ts';
-export { ConfigError } from './config/errors.ts';
+export { ConfigError, describeIssues } from './config/errors.ts';
 export type { BalancerConfig, ListenerConfig, BackendConfig, HealthConfig, KeyConfig } from './config/schema.ts';
 export { schedulerFactory, schedulerNames } from './algorithms/index.ts';
 export type { Scheduler, SchedulerFactory, BackendView, PickContext } from './algorithms/index.ts';

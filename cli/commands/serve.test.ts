@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConfigError } from '../../reference/config/errors.ts';
+import { ConfigError } from '../../reference/index.ts';
 import { exitCodeFor } from '../exit.ts';
 import { serve } from './serve.ts';
 
