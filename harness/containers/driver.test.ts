@@ -8,8 +8,7 @@ import { resolveDriver } from '../drivers.ts';
 import { resolveTarget } from '../targets/registry.ts';
 import type { StartedTopology } from '../topology.ts';
 import { listLabelledResources } from './cleanup.ts';
-import { containerPathMapper, containersDriver } from './driver.ts';
-import type { StartedContainerTopology } from './topology.ts';
+import { containerPathMapper, containersDriver, type ContainerDriverTopology } from './driver.ts';
 
 // Bounds, not expectations: containers and node start slowly when the shared 2-core machine is busy.
 const CONTAINER_TEST_TIMEOUT_MS = 240_000;
@@ -35,7 +34,7 @@ function connectError(endpoint: { host: string; port: number }): Promise<string>
   });
 }
 
-const containersOf = (t: StartedTopology) => (t as StartedTopology & { containers: StartedContainerTopology }).containers;
+const containersOf = (t: StartedTopology) => (t as ContainerDriverTopology).containers;
 
 describe('containers driver', { timeout: CONTAINER_TEST_TIMEOUT_MS }, () => {
   it('is registered as --driver containers and available here', async () => {

@@ -30,6 +30,12 @@ const TSX = fileURLToPath(import.meta.resolve('tsx'));
 export const DEFAULT_READY_TIMEOUT_MS = 60_000;
 const CLIENT_READY_TIMEOUT_MS = 60_000;
 
+/** What the containers driver starts: the common contract plus the containers underneath, for
+ *  checks that need a host's shell (captures, sysctls, packet-level tools). */
+export interface ContainerDriverTopology extends StartedTopology {
+  readonly containers: StartedContainerTopology;
+}
+
 export class ContainerTopologyError extends Error {
   readonly code = 'FULCRUM_ERR_TOPOLOGY_START';
 }
@@ -51,7 +57,7 @@ export const containersDriver: Driver = {
   start: (spec, options) => startContainers(spec, options),
 };
 
-export async function startContainers(spec: TopologySpec, options: StartOptions = {}): Promise<StartedTopology> {
+export async function startContainers(spec: TopologySpec, options: StartOptions = {}): Promise<ContainerDriverTopology> {
   const log = options.log ?? (() => {});
   const started = Date.now();
   const client = await connectEngine();
@@ -108,7 +114,8 @@ export async function startContainers(spec: TopologySpec, options: StartOptions 
     log(`${spec.target.name} up on ${listen.host}:${listen.port} in a container with ${backends.length} backends and ${clients.length} client(s), in ${Date.now() - started} ms`);
 
     const byId = new Map(backends.map((b) => [b.id, b]));
-    const topologyHandle: StartedTopology = {
+    return {
+      containers: topology,
       scenario,
       entry: listen,
       clients: clients.map((c) => c.remote),
@@ -127,7 +134,6 @@ export async function startContainers(spec: TopologySpec, options: StartOptions 
       stop,
       [Symbol.asyncDispose]: stop,
     };
-    return Object.assign(topologyHandle, { containers: topology } satisfies { containers: StartedContainerTopology });
   } catch (err) {
     await stop();
     throw err;

@@ -9,5 +9,6 @@ export { listLabelledResources, removeResources, removeRun } from './cleanup.ts'
 export type { LabelledResource, CleanupSelection } from './cleanup.ts';
 export { LABEL_RUN, LABEL_CREATED, LABEL_OWNER, LABEL_TOPOLOGY, LABEL_ROLE } from './labels.ts';
 export { containersDriver, startContainers, containerPathMapper, LISTEN_PORT, ADMIN_PORT, TARGET_DIR } from './driver.ts';
+export type { ContainerDriverTopology } from './driver.ts';
 export { RemoteClient } from './remote-client.ts';
 export { startClientAgent } from './client-agent.ts';
