@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, describeIssues } from '../config/errors.ts';
-import { algorithmSchema, parseDuration } from '../config/schema.ts';
+import { algorithmSchema, healthSchema, parseDuration } from '../config/schema.ts';
 import { schedulerFactory } from '../algorithms/index.ts';
 import { parseIPv4 } from './packet/ipv4.ts';
 
@@ -76,9 +76,14 @@ export const lvsServiceSchema = z
     tunnel: z
       .strictObject({ encapsulation: z.enum(['ipip', 'gre']).default('ipip'), mtu: z.int().min(576).max(65535).default(1500) })
       .default({ encapsulation: 'ipip', mtu: 1500 }),
+    /** Active checks against each real server's own address; port defaults to the server's (or the service's) port. */
+    health: healthSchema.extend({ port: z.int().min(1).max(65535).optional() }).optional(),
     backends: z.array(lvsBackendSchema).min(1, 'needs at least one backend'),
   })
   .superRefine((s, ctx) => {
+    if (s.health && s.port === 0 && s.health.port === undefined && s.backends.some((b) => b.address.port === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['health', 'port'], message: 'is needed when the service covers every port (port: 0)' });
+    }
     if (s.mode === 'nat' && (s.protocol === 'any' || s.port === 0)) {
       ctx.addIssue({ code: 'custom', path: [s.port === 0 ? 'port' : 'protocol'], message: 'NAT needs one protocol (tcp or udp) and a port' });
     }

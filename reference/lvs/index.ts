@@ -8,3 +8,4 @@ export { ConnTable, DEFAULT_TIMEOUTS, type ConnTimeouts } from './conntrack.ts';
 export { nativeAvailable, NativeUnavailableError } from './native.ts';
 export { parseIPv4, formatIPv4 } from './packet/ipv4.ts';
 export { parseMac, formatMac } from './packet/ethernet.ts';
+export { LvsHealth, type HealthTarget } from './health.ts';

@@ -6,6 +6,7 @@ import { networkInterfaces } from 'node:os';
 import { buildFilter, encodeBpf } from './bpf.ts';
 import type { LvsConfig } from './config.ts';
 import { LINK_INSIDE, LINK_OUTSIDE, LvsEngine, type Link } from './engine.ts';
+import { LvsHealth } from './health.ts';
 import { native } from './native.ts';
 import { Output } from './output.ts';
 import { formatIPv4, parseIPv4 } from './packet/ipv4.ts';
@@ -75,6 +76,7 @@ export class LvsRunner implements AsyncDisposable {
   private packetErrors = 0;
   private batchNow = performance.now();
   readonly warnings: string[];
+  private readonly health: LvsHealth;
 
   private constructor(config: LvsConfig) {
     const outside = readLink(config.interfaces.outside);
@@ -83,6 +85,7 @@ export class LvsRunner implements AsyncDisposable {
     this.engine = new LvsEngine(config, [outside, inside], { now: () => this.batchNow, rng: Math.random });
     this.out = new Output(this.arena, 2, SLOT * BATCH, 4096, () => this.flush());
     this.warnings = kernelWarnings(config);
+    this.health = new LvsHealth(this.engine, config.services, (line) => process.stderr.write(`${line}\n`));
   }
 
   static start(config: LvsConfig): LvsRunner {
@@ -107,6 +110,7 @@ export class LvsRunner implements AsyncDisposable {
     if (insideFd !== outsideFd) this.watches.set(insideFd, n.watch(insideFd, () => this.drain(LINK_INSIDE)));
     this.timer = setInterval(() => this.housekeeping(), 100);
     this.housekeeping();
+    this.health.start();
   }
 
   /** Resolves once every real server's MAC is known; rejects after timeoutMs naming the missing ones. */
@@ -183,6 +187,7 @@ export class LvsRunner implements AsyncDisposable {
   }
 
   private closeAll(): void {
+    this.health.stop();
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     const n = native();
