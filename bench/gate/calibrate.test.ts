@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { normal, seededRng } from '../rng.ts';
-import { calibrateAcrossRuns, calibrateSeries, wilson } from './calibrate.ts';
+import { calibrateSeries, wilson } from './calibrate.ts';
+import { combineRuns } from './combine-runs.ts';
 import { seriesFromJson, seriesFromMicro, GateInputError } from './inputs.ts';
 import type { Series } from './metrics.ts';
 
@@ -38,24 +39,30 @@ describe('gate calibration', () => {
   });
 });
 
-describe('run-to-run calibration', () => {
-  it('compares every ordered pair of runs on every shared metric, injecting the loss on each scale', () => {
-    const run = (seed: number): Series[] => {
-      const rng = seededRng(seed);
-      return [
-        { key: 'a rps', kind: 'throughput', samples: Array.from({ length: 8 }, () => 10_000 * (1 + 0.01 * normal(rng))) },
-        { key: 'pick ns', kind: 'micro-ns', samples: Array.from({ length: 8 }, () => 50 * (1 + 0.01 * normal(rng))) },
-      ];
-    };
-    const c = calibrateAcrossRuns('three runs', [run(1), run(2), run(3)], {});
-    expect(c.method).toBe('runs');
-    expect(c.trials).toBe(3 * 2 * 2); // ordered pairs × metrics
+describe('combining runs', () => {
+  it('pools bench repetitions and reduces each micro run to its median', () => {
+    const one: Series[] = [
+      { key: 'a rps', kind: 'throughput', samples: [1, 2] },
+      { key: 'pick', kind: 'micro-ns', samples: [10, 30, 20] },
+    ];
+    const two: Series[] = [
+      { key: 'a rps', kind: 'throughput', samples: [3] },
+      { key: 'pick', kind: 'micro-ns', samples: [40, 50] },
+    ];
+    expect(combineRuns([one, two])).toEqual([
+      { key: 'a rps', kind: 'throughput', samples: [1, 2, 3] },
+      { key: 'pick', kind: 'micro-ns', samples: [20, 45] },
+    ]);
+    expect(combineRuns([one])).toEqual(one);
+  });
+
+  it('calibrates micro runs by their medians: the injected slowdown lands on ns', () => {
+    const rng = seededRng(8);
+    const runs = Array.from({ length: 12 }, (): Series[] => [{ key: 'pick', kind: 'micro-ns', samples: Array.from({ length: 50 }, () => 40 * (1 + 0.01 * normal(rng))) }]);
+    const c = calibrateSeries('micro', combineRuns(runs), { trials: 100, seed: 2 });
+    expect(c.perSide).toBe(6);
+    expect(Object.keys(c.detectionByKind)).toEqual(['micro-ns']);
     expect(c.falseAlarms.hits).toBe(0);
-    // 10 % loss at 1 % noise: every throughput trial catches it. In ns it is +11.1 %, at the edge of
-    // the 10 % micro band, so the interval often reaches inside the band: not counted.
-    expect(c.detectionByKind.throughput).toMatchObject({ hits: 6, trials: 6 });
-    expect(c.detectionByKind['micro-ns']!.trials).toBe(6);
-    expect(() => calibrateAcrossRuns('one', [run(1)], {})).toThrow(RangeError);
   });
 });
 

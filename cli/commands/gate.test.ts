@@ -81,4 +81,13 @@ describe('fulcrum gate', () => {
     const micro = write('m.json', { schema: 'fulcrum/micro@1', benchmarks: [{ name: 'x', samplesNs: [1, 2, 3] }] });
     await expect(gateCommand({ baseline: write('a.json', run(baseRps, baseP99)), current: micro })).rejects.toThrow(/compare like with like/);
   });
+
+  it('several micro runs per side: one median per run', async () => {
+    const micro = (name: string, ns: number) => write(name, { schema: 'fulcrum/micro@1', benchmarks: [{ name: 'pick rr N=100', samplesNs: [ns * 0.9, ns, ns * 1.1, ns * 5] }] });
+    const base = [10, 10.2, 9.9, 10.1, 10.05].map((ns, i) => micro(`mb${i}.json`, ns));
+    const slower = [12, 12.2, 11.9, 12.1, 12.05].map((ns, i) => micro(`mc${i}.json`, ns));
+    const { exitCode, report } = await gateCommand({ baseline: base, current: slower });
+    expect(report.verdicts[0]).toMatchObject({ key: 'pick rr N=100', verdict: 'regression', baselineN: 5, currentN: 5 });
+    expect(exitCode).toBe(1);
+  });
 });

@@ -4,12 +4,14 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { gate, gateMarkdown, METRIC_KINDS, type GateReport, type MetricKind } from '../../bench/index.ts';
 import { calibrateFiles, calibrationMarkdown } from '../../bench/gate/calibrate.ts';
+import { combineRuns } from '../../bench/gate/combine-runs.ts';
 import { GateInputError, readGateInput } from '../../bench/gate/inputs.ts';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../exit.ts';
 
 export interface GateCommandOptions {
-  baseline?: string;
-  current?: string;
+  /** One file, or several runs of the same thing (micro runs then count one median each). */
+  baseline?: string | string[];
+  current?: string | string[];
   markdown?: string;
   alpha?: string;
   band?: string[];
@@ -36,13 +38,19 @@ function number(name: string, v: string | undefined, min: number, max: number): 
 }
 
 export async function gateCommand(opts: GateCommandOptions): Promise<{ report: GateReport; markdown: string; exitCode: number }> {
-  if (!opts.baseline || !opts.current) throw new UsageError('give both --baseline FILE and --current FILE');
+  const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+  const baseFiles = list(opts.baseline);
+  const curFiles = list(opts.current);
+  if (baseFiles.length === 0 || curFiles.length === 0) throw new UsageError('give both --baseline FILE… and --current FILE…');
   const alpha = number('alpha', opts.alpha, 1e-6, 0.5);
   const seed = number('seed', opts.seed, 0, 2 ** 32 - 1);
   const bands = parseBands(opts.band);
   try {
-    const [base, cur] = await Promise.all([readGateInput(opts.baseline), readGateInput(opts.current)]);
-    if (base.schema !== cur.schema) throw new UsageError(`baseline is ${base.schema} but current is ${cur.schema}: compare like with like`);
+    const [bases, curs] = await Promise.all([Promise.all(baseFiles.map(readGateInput)), Promise.all(curFiles.map(readGateInput))]);
+    const schemas = new Set([...bases, ...curs].map((i) => i.schema));
+    if (schemas.size > 1) throw new UsageError(`inputs mix ${[...schemas].join(' and ')}: compare like with like`);
+    const base = { series: combineRuns(bases.map((i) => i.series)) };
+    const cur = { series: combineRuns(curs.map((i) => i.series)) };
     const report = gate(base.series, cur.series, { ...(alpha !== undefined ? { alpha } : {}), ...(seed !== undefined ? { seed } : {}), bands });
     const markdown = gateMarkdown(report);
     return { report, markdown, exitCode: report.regressions > 0 ? EXIT_FAILED : EXIT_OK };
@@ -56,8 +64,8 @@ export function register(program: Command, setExit: (code: number) => void): voi
   program
     .command('gate')
     .description('Compare bench or micro-benchmark results: Mann–Whitney U plus a bootstrap CI outside a noise band per metric; exit 1 on a regression')
-    .option('--baseline <file>', 'baseline results (fulcrum/bench@1 or fulcrum/micro@1)')
-    .option('--current <file>', 'candidate results, same schema')
+    .option('--baseline <files...>', 'baseline results (fulcrum/bench@1 or fulcrum/micro@1); several micro runs count one median each')
+    .option('--current <files...>', 'candidate results, same schema')
     .option('--markdown <file>', 'write the Markdown summary here instead of stdout')
     .option('--alpha <p>', 'significance level of the rank test (two-sided)', '0.01')
     .option('--band <kind=percent...>', `noise band per metric kind (defaults: ${Object.entries(METRIC_KINDS).map(([k, v]) => `${k}=${v.band * 100}%`).join(', ')})`)
