@@ -5,18 +5,27 @@ import { version } from './version.ts';
 
 type Register = (program: Command, setExit: (code: number) => void) => void;
 
-const commands: Array<() => Promise<{ register: Register }>> = [
-  () => import('./commands/clean.ts'),
-  () => import('./commands/serve.ts'),
-  () => import('./commands/rs-agent.ts'),
-  () => import('./commands/bench.ts'),
-  () => import('./commands/report.ts'),
-  () => import('./commands/gate.ts'),
-  () => import('./commands/conformance.ts'),
-  () => import('./commands/demo.ts'),
-  () => import('./commands/matrix.ts'),
-  () => import('./commands/micro.ts'),
-];
+// Keyed by command name so a run loads only its own module: `serve` starts once per conformance
+// check and must not pay for loading the bench, report and container code.
+const commands: Record<string, () => Promise<{ register: Register }>> = {
+  demo: () => import('./commands/demo.ts'),
+  conformance: () => import('./commands/conformance.ts'),
+  matrix: () => import('./commands/matrix.ts'),
+  serve: () => import('./commands/serve.ts'),
+  bench: () => import('./commands/bench.ts'),
+  report: () => import('./commands/report.ts'),
+  gate: () => import('./commands/gate.ts'),
+  micro: () => import('./commands/micro.ts'),
+  clean: () => import('./commands/clean.ts'),
+  'rs-agent': () => import('./commands/rs-agent.ts'),
+};
+
+/** The modules to load: only the named command's when argv names one, else all (for --help). */
+function loadersFor(argv: readonly string[]): Array<() => Promise<{ register: Register }>> {
+  const first = argv.find((a) => !a.startsWith('-'));
+  const only = first === undefined ? undefined : commands[first];
+  return only ? [only] : Object.values(commands);
+}
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
@@ -25,7 +34,7 @@ export async function main(argv: string[]): Promise<number> {
     .version(version(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const load of commands) (await load()).register(program, (code) => (exitCode = code));
+  for (const load of loadersFor(argv)) (await load()).register(program, (code) => (exitCode = code));
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

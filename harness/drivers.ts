@@ -12,7 +12,10 @@ const loaders = new Map<string, () => Promise<Driver>>([['local', async () => lo
 
 /** Modules that register a driver when imported. Loading one that is missing or broken only
  *  removes its driver from the list; it never breaks the local driver. */
-const DRIVER_MODULES: readonly string[] = ['./containers/register.ts'];
+const DRIVER_MODULES: ReadonlyArray<readonly [string, () => Promise<unknown>]> = [
+  // Literal import() so bundlers see the module (bin/bundle.js).
+  ['./containers/register.ts', () => import('./containers/register.ts')],
+];
 
 let modulesLoaded: Promise<void> | undefined;
 /** Why a listed driver module did not load, shown when its driver is asked for. */
@@ -20,8 +23,8 @@ const loadProblems: string[] = [];
 
 function loadDriverModules(): Promise<void> {
   return (modulesLoaded ??= (async () => {
-    for (const m of DRIVER_MODULES) {
-      await import(m).catch((err: Error) => loadProblems.push(`${m} did not load: ${err.message.split('\n')[0]}`));
+    for (const [m, load] of DRIVER_MODULES) {
+      await load().catch((err: Error) => loadProblems.push(`${m} did not load: ${err.message.split('\n')[0]}`));
     }
   })());
 }

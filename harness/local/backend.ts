@@ -1,12 +1,10 @@
 // A backend host on loopback: the agent as its own process, restartable on the same address.
-import { fileURLToPath } from 'node:url';
 import { spawnGroup, type SpawnedProcess } from './process.ts';
 import type { AgentReady, AgentRecord, AgentSnapshot } from '../agent/protocol.ts';
 import type { BackendHost } from '../topology.ts';
 import type { Endpoint } from '../types.ts';
 
-const AGENT_MAIN = fileURLToPath(new URL('../agent/main.ts', import.meta.url));
-const TSX = import.meta.resolve('tsx');
+import { nodeCommand } from '../node-command.ts';
 const AGENT_READY_TIMEOUT_MS = 15_000;
 
 export class BackendStartError extends Error {
@@ -45,7 +43,7 @@ export class LocalBackend implements BackendHost {
     let resolveReady!: (r: AgentReady) => void;
     const ready = new Promise<AgentReady>((r) => (resolveReady = r));
     const proc = await spawnGroup(
-      [process.execPath, '--import', TSX, AGENT_MAIN, '--id', this.id, '--host', this.host, '--port', String(this.port), '--control-port', String(this.controlPort), '--exit-with-stdin'],
+      [...(await nodeCommand('harness/agent/main.ts')), '--id', this.id, '--host', this.host, '--port', String(this.port), '--control-port', String(this.controlPort), '--exit-with-stdin'],
       {
         label: `backend ${this.id}`,
         onStdoutLine: (line) => {
