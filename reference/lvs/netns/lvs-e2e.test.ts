@@ -63,6 +63,9 @@ describe.skipIf(skipReason !== undefined).concurrent(`LVS engine in namespaces${
       expect(c.toVip, vip).toBeGreaterThan(0);
       expect(c.fromVip, vip).toBe(0);
     }
+    // ARP: the client resolved every VIP to the balancer's MAC; no real server answered for it.
+    const lbMac = (await s.topo.sh('lb', 'cat /sys/class/net/eth0/address')).trim();
+    for (const vip of [DR_VIP, IPIP_VIP, GRE_VIP]) expect(await s.topo.sh('c', `ip neigh show ${vip}`), vip).toContain(`lladdr ${lbMac}`);
     expect(stats.packetErrors).toBe(0);
   }, 240_000);
 
