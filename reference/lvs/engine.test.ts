@@ -304,6 +304,13 @@ describe('LVS engine: TUN', () => {
     expect(Buffer.from(whole)).toEqual(Buffer.from(inner));
   });
 
+  it('refuses a UDP super-frame (UDP_SEGMENT) instead of tunnelling it whole', () => {
+    const rig = new Rig(service('tun', { protocol: 'udp' }));
+    rig.fromClient({ protocol: PROTO_UDP, payload: bytes(3000) }, { flags: VNET_F_NEEDS_CSUM, gsoType: 5, hdrLen: 42, gsoSize: 1000, csumStart: 34, csumOffset: 6 });
+    expect(rig.out.pending).toBe(0);
+    expect(rig.engine.stats.dropped.unsupportedGso).toBe(1);
+  });
+
   it('every scheduler in the registry can drive the engine', async () => {
     const { schedulerNames } = await import('../algorithms/index.ts');
     for (const name of schedulerNames()) {

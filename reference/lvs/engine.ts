@@ -71,7 +71,8 @@ export type DropReason =
   | 'truncated'
   | 'malformed'
   | 'removedServer'
-  | 'ipv6';
+  | 'ipv6'
+  | 'unsupportedGso';
 
 /** A real server as the scheduler sees it (BackendView) plus where it is. */
 export class RealServer implements BackendView {
@@ -125,7 +126,7 @@ export class LvsEngine {
     forwarded: { nat: 0, dr: 0, tun: 0, natReplies: 0 },
     arp: { replies: 0, requests: 0 },
     tunnel: { segmented: 0, fragmented: 0 },
-    dropped: { notForUs: 0, noService: 0, noFlow: 0, noServer: 0, tableFull: 0, noNeighbour: 0, fragment: 0, ttl: 0, truncated: 0, malformed: 0, removedServer: 0, ipv6: 0 },
+    dropped: { notForUs: 0, noService: 0, noFlow: 0, noServer: 0, tableFull: 0, noNeighbour: 0, fragment: 0, ttl: 0, truncated: 0, malformed: 0, removedServer: 0, ipv6: 0, unsupportedGso: 0 },
     flows: 0,
     tableFull: 0,
   };
@@ -339,8 +340,8 @@ export class LvsEngine {
     const gso = vnetGsoType(buf, start) !== GSO_NONE;
     const innerLen = ipEnd - ip;
     const outer: OuterHeader = { source: link.ipv4, destination: server.ip, id: 0, ttl: 64, dontFragment: false, tos: buf[ip + 1]! };
-    this.stats.forwarded.tun++;
     if (proto === PROTO_TCP && (gso || innerLen + overhead > mtu)) {
+      this.stats.forwarded.tun++;
       const l4 = ip + ipHeaderLength(buf, ip);
       const mss = mtu - overhead - ipHeaderLength(buf, ip) - tcpHeaderLength(buf, l4);
       const n = tcpSegmentCount(buf, ip, ipEnd, mss);
@@ -359,9 +360,12 @@ export class LvsEngine {
       this.stats.tunnel.segmented++;
       return;
     }
+    // A non-TCP super-frame (UDP_SEGMENT senders) would need per-datagram splitting; not done yet.
+    if (gso) return this.drop('unsupportedGso');
     if ((vnetFlags(buf, start) & VNET_F_NEEDS_CSUM) !== 0 && (proto === PROTO_TCP || proto === PROTO_UDP)) {
       fillL4Checksum(buf, ip, ip + ipHeaderLength(buf, ip), ipEnd, proto);
     }
+    this.stats.forwarded.tun++;
     clearVnet(buf, start);
     outer.id = this.nextId();
     outer.dontFragment = ipDontFragment(buf, ip);
