@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { HELD_CASES, heldCheck, rules, type HeldAlgorithm } from './held.ts';
 import { fullReference, substituted } from './testkit/targets.ts';
 import { haproxyTarget, runCheck } from './testkit/run.ts';
+import { foFailoverCheck } from './failover-order.ts';
 
 const check = (a: HeldAlgorithm) => heldCheck(HELD_CASES.find((c) => c.algorithm === a)!);
 const state = (weights: number[], active: number[]) => ({
@@ -27,6 +28,16 @@ describe('held rules (pure)', () => {
 
 // What each broken stand-in gets wrong: it ignores load (fo, rr) or weighs it differently.
 const BROKEN: Record<HeldAlgorithm, string> = { lc: 'fo', wlc: 'lc', sed: 'wlc', nq: 'sed', fo: 'wrr', ovf: 'fo', first: 'rr' };
+
+describe('algorithms.failover.fo over the network', () => {
+  it('passes against the reference and fails weighted round robin standing in for fo', async () => {
+    const ok = await runCheck(foFailoverCheck, fullReference());
+    expect(ok, JSON.stringify(ok)).toMatchObject({ status: 'pass' });
+    const bad = await runCheck(foFailoverCheck, substituted('fo', { name: 'wrr' }));
+    expect(bad.status, JSON.stringify(bad)).toBe('fail');
+    expect((bad as { reason: string }).reason).toMatch(/went elsewhere than b2/);
+  });
+});
 
 describe('algorithms.held over the network', () => {
   it.each(HELD_CASES.map((c) => c.algorithm))('%s passes against the reference and fails a stand-in that breaks it', async (a) => {
