@@ -48,10 +48,10 @@ describe('fulcrum matrix', () => {
   it('runs under the containers driver: reference and HAProxy, each host a container', { timeout: 300_000 }, async () => {
     const out = await mkdtemp(join(tmpdir(), 'fulcrum-matrix-'));
     try {
-      const outcome = await runMatrix({ targets: 'reference,haproxy', driver: 'containers', only: 'distribution.rr,source.xff', out }, () => {});
+      // One check each keeps this test short; the driver's own tests cover the rest.
+      const outcome = await runMatrix({ targets: 'reference,haproxy', driver: 'containers', only: 'distribution.rr', out }, () => {});
       const md = await readFile(outcome.markdownPath, 'utf8');
       expect(md).toContain('| `distribution.rr` | pass | pass |');
-      expect(md).toContain('| `source.xff` | pass | pass |');
       expect(md).toContain('Driver: containers.');
     } finally {
       await rm(out, { recursive: true, force: true });
