@@ -20,7 +20,8 @@ export const CLIENT_SCRIPT = String.raw`
     ['x', 'y'].forEach(function (k) {
       var s = scales[k];
       if (s && s.type === 'logarithmic' && !(spec.kind === 'percentiles' && k === 'x')) {
-        s.ticks = { callback: function (v) { var e = Math.log10(v); return Math.abs(e - Math.round(e)) < 1e-9 || [2, 5].indexOf(Math.round(v / Math.pow(10, Math.floor(e)))) >= 0 ? fmt(v) : ''; } };
+        // Label only 1, 2 and 5 of each decade: a log axis with every tick labelled is unreadable.
+        s.ticks = { callback: function (v) { var m = v / Math.pow(10, Math.floor(Math.log10(v) + 1e-9)); return [1, 2, 5].some(function (k) { return Math.abs(m - k) < 1e-6; }) ? fmt(v) : ''; } };
       }
     });
     try {
