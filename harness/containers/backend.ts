@@ -87,4 +87,9 @@ export class ContainerBackend implements BackendHost {
   async reset(): Promise<void> {
     await this.control('/reset', 'POST');
   }
+
+  async release(token?: string): Promise<number> {
+    const reply = (await this.control(`/release${token !== undefined ? `?token=${encodeURIComponent(token)}` : ''}`, 'POST')) as { released: number };
+    return reply.released;
+  }
 }

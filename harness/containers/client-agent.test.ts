@@ -59,6 +59,22 @@ describe('client agent over RPC', () => {
     await session.close();
   });
 
+  it('passes the hold token through, and ended() resolves once the backend releases the hold', async () => {
+    const client = await setup();
+    const held = await client.holdHttp();
+    expect(held.token).toMatch(/\S/);
+    let ended = false;
+    const whenEnded = held.ended?.().then(() => (ended = true));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(ended).toBe(false);
+    const res = await fetch(`http://${BACKEND_HOST}:${backend?.controlPort}/release?token=${encodeURIComponent(held.token ?? '')}`, { method: 'POST' });
+    expect(await res.json()).toEqual({ released: 1 });
+    await whenEnded;
+    expect(ended).toBe(true);
+    expect(backend?.snapshot().active.http).toBe(0);
+    await held.close();
+  });
+
   it('returns failures as data, not exceptions', async () => {
     const client = await setup();
     await backend?.[Symbol.asyncDispose]();

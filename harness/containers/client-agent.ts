@@ -16,10 +16,11 @@ export type ClientRpc =
   | { op: 'holdTcp'; line?: string; options?: ExchangeOptions }
   | { op: 'openSession' }
   | { op: 'sessionRequest'; id: string; request?: HttpRequest }
+  | { op: 'ended'; id: string; timeoutMs?: number }
   | { op: 'close'; id: string };
 
 /** A hold or a session that failed to open comes back as { error }, not as an HTTP error. */
-export type HeldReply = { id: string; backend: string | undefined; local: Endpoint } | { error: string };
+export type HeldReply = { id: string; backend: string | undefined; local: Endpoint; token?: string } | { error: string };
 
 export interface ClientAgent {
   controlPort: number;
@@ -48,7 +49,7 @@ export async function startClientAgent(options: { address: string; entry: Endpoi
       case 'holdTcp':
         try {
           const held = rpc.op === 'holdHttp' ? await client.holdHttp(rpc.request) : await client.holdTcp(rpc.line, rpc.options);
-          return { id: keep(held), backend: held.backend, local: held.local } satisfies HeldReply;
+          return { id: keep(held), backend: held.backend, local: held.local, ...(held.token !== undefined ? { token: held.token } : {}) } satisfies HeldReply;
         } catch (err) {
           return { error: (err as Error).message } satisfies HeldReply;
         }
@@ -58,6 +59,15 @@ export async function startClientAgent(options: { address: string; entry: Endpoi
         const session = open.get(rpc.id);
         if (!session || !('request' in session)) throw new Error(`no session ${rpc.id}`);
         return session.request(rpc.request);
+      }
+      case 'ended': {
+        // Bounded: the harness asked how long it is willing to wait.
+        const thing = open.get(rpc.id);
+        const ended = thing && 'ended' in thing && thing.ended ? thing.ended() : Promise.resolve();
+        let timer: NodeJS.Timeout | undefined;
+        const done = await Promise.race([ended.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), rpc.timeoutMs ?? 5000)))]);
+        clearTimeout(timer);
+        return { ended: done };
       }
       case 'close': {
         const thing = open.get(rpc.id);

@@ -82,6 +82,15 @@ describe('containers driver', { timeout: CONTAINER_TEST_TIMEOUT_MS }, () => {
         expect(r.headers?.['x-forwarded-for']).toBe(client.address);
       }
 
+      // Held work ends as the balancer sees it when the backend releases it (least-connections checks).
+      const held = await client.holdHttp();
+      const holder = topology.backend(held.backend as string);
+      expect((await holder.snapshot()).active.http).toBe(1);
+      expect(await holder.release?.(held.token)).toBe(1);
+      await held.ended?.();
+      expect((await holder.snapshot()).active.http).toBe(0);
+      await held.close();
+
       await topology.backend('b2').stop();
       expect(topology.backend('b2').running).toBe(false);
       // The container stays, so its kernel refuses (like a dead local process), not a silent timeout.

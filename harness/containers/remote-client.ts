@@ -5,6 +5,8 @@ import type { ClientHost, ExchangeOptions, HeldExchange, HttpOutcome, HttpReques
 import type { ClientRpc, HeldReply } from './client-agent.ts';
 
 const DEFAULT_TIMEOUT_MS = 5_000;
+/** How long one ended() call waits in the client container. */
+const ENDED_WAIT_MS = 30_000;
 /** Room for the RPC itself on top of the exchange's own timeout. */
 const RPC_MARGIN_MS = 10_000;
 
@@ -41,7 +43,16 @@ export class RemoteClient implements ClientHost {
   private held(reply: HeldReply): HeldExchange {
     if ('error' in reply) throw new Error(reply.error);
     const close = async () => void (await this.call({ op: 'close', id: reply.id }));
-    return { backend: reply.backend, local: reply.local, close, [Symbol.asyncDispose]: close };
+    // Resolves once the exchange has ended in the client container (bounded there; callers race it too).
+    const ended = async () => void (await this.call({ op: 'ended', id: reply.id, timeoutMs: ENDED_WAIT_MS }, ENDED_WAIT_MS));
+    return {
+      backend: reply.backend,
+      local: reply.local,
+      ...(reply.token !== undefined ? { token: reply.token } : {}),
+      ended,
+      close,
+      [Symbol.asyncDispose]: close,
+    };
   }
 
   async holdHttp(request: HttpRequest = {}): Promise<HeldExchange> {
