@@ -23,13 +23,16 @@
 //     unavailable   reason the variant could not run here (e.g. LVS modes, haproxy missing); no samples then.
 //     samples[]     one raw sample per measured repetition (warm-up runs are not kept), in run order:
 //       repetition  0-based; order: position in the interleaved schedule (A B A B …).
-//       requests    completed responses; rps: requests / measured seconds.
+//       requests    completed responses; rps: requests / measured seconds (from the start of the load
+//                   until the generator stopped, which may be a few tens of ms past the duration).
 //       latencyMs   HDR percentiles p50, p90, p99, p999 (99.9th), max, mean, in milliseconds.
 //                   Open loop: from each request's intended send time (coordinated omission corrected).
 //       errors      connection errors and timeouts; non2xx: responses with other status codes.
 //       late, dropped  open loop only: sends that left later than 1 ms after their intended time,
 //                   and intended sends never made before the time bound ran out.
-//       backendShares  backend id → requests that backend served in this repetition.
+//       backendShares  backend id → requests that backend served from the start of the repetition
+//                   until the generator stopped, counted by the backends themselves (may exceed
+//                   requests by up to one per connection: answers in flight at the stop).
 //       balancerCpuSeconds  user+system CPU of the balancer process during the repetition,
 //                   from /proc/<pid>/stat (utime+stime over the clock tick); absent if unknown.
 //       timeline[]  per-second samples: t (seconds since the repetition began), rps, p50Ms, p99Ms.

@@ -4,8 +4,8 @@ import { startBenchBackend, type BenchBackend, type BenchBackendSpec } from './s
 
 export type HostRequest =
   | { type: 'start'; specs: BenchBackendSpec[] }
-  /** Reset counts and clocks now; snapshot the counts after `windowMs` (the measured window). */
-  | { type: 'begin'; windowMs: number }
+  /** Reset counts and model clocks: a repetition begins. */
+  | { type: 'begin' }
   | { type: 'snapshot' }
   | { type: 'stop' };
 
@@ -16,13 +16,10 @@ export type HostReply =
   | { type: 'error'; message: string };
 
 const backends: BenchBackend[] = [];
-let snapshot: Record<string, number> = {};
-let timer: NodeJS.Timeout | undefined;
 const send = (reply: HostReply) => process.send?.(reply);
 const counts = () => Object.fromEntries(backends.map((b) => [b.id, b.served()]));
 
 async function stop(): Promise<void> {
-  clearTimeout(timer);
   await Promise.all(backends.map((b) => b.close()));
   process.exit(0);
 }
@@ -36,17 +33,14 @@ process.on('message', (msg: HostRequest) => {
           send({ type: 'ready', backends: backends.map((b) => ({ id: b.id, host: b.host, port: b.port })) });
           break;
         case 'begin':
-          clearTimeout(timer);
           for (const b of backends) {
             b.resetCount();
             b.restartClock();
           }
-          snapshot = {};
-          timer = setTimeout(() => (snapshot = counts()), msg.windowMs);
           send({ type: 'begun' });
           break;
         case 'snapshot':
-          send({ type: 'snapshot', counts: snapshot });
+          send({ type: 'snapshot', counts: counts() });
           break;
         case 'stop':
           await stop();

@@ -8,9 +8,9 @@ import type { BenchBackendSpec } from './server.ts';
 export interface BackendHost extends AsyncDisposable {
   readonly pid: number;
   readonly backends: { id: string; host: string; port: number }[];
-  /** Resets counts and model clocks; the counts are snapshotted `windowMs` later in the child. */
-  begin(windowMs: number): Promise<void>;
-  /** The counts snapshotted at the end of the last window ({} if it has not closed yet). */
+  /** Resets counts and model clocks, before a repetition's load starts. */
+  begin(): Promise<void>;
+  /** Requests each backend served since begin(); read after the load stopped. */
   snapshot(): Promise<Record<string, number>>;
   close(): Promise<void>;
 }
@@ -57,7 +57,7 @@ export async function startBackendHost(specs: BenchBackendSpec[], timeoutMs = 45
     return {
       pid: child.pid as number,
       backends: ready.backends,
-      begin: async (windowMs) => void (await ask({ type: 'begin', windowMs }, 'begun')),
+      begin: async () => void (await ask({ type: 'begin' }, 'begun')),
       snapshot: async () => (await ask({ type: 'snapshot' }, 'snapshot')).counts,
       close,
       [Symbol.asyncDispose]: close,

@@ -54,11 +54,8 @@ export async function runClosedLoop(opts: ClosedLoopOptions): Promise<LoadOutcom
     const hardStop = setTimeout(() => instance.stop(), opts.durationMs + timeoutMs);
     const ticker = setInterval(() => opts.onTick?.(completed, (performance.now() - t0) / 1000), 1000);
     instance.on('response', (_client, _status, _bytes, responseTimeMs) => {
-      const at = performance.now() - t0;
-      // Count only what finished inside the window we divide by (autocannon may overrun it a little).
-      if (!opts.amount && at > opts.durationMs) return;
       completed++;
-      recorder.record(responseTimeMs, at / 1000);
+      recorder.record(responseTimeMs, (performance.now() - t0) / 1000);
     });
     instance.on('done', () => {
       clearTimeout(hardStop);
@@ -70,7 +67,10 @@ export async function runClosedLoop(opts: ClosedLoopOptions): Promise<LoadOutcom
     });
   });
 
-  const measuredSeconds = opts.amount ? (performance.now() - t0) / 1000 : opts.durationMs / 1000;
+  // Everything answered until autocannon stopped, over the time until it stopped (it may overrun
+  // durationMs by up to one 50 ms tick): numerator and denominator cover the same window, which
+  // also matches the backends' own counts (read after the stop).
+  const measuredSeconds = (performance.now() - t0) / 1000;
   const outcome: LoadOutcome = {
     requests: completed,
     rps: completed / measuredSeconds,
@@ -78,7 +78,7 @@ export async function runClosedLoop(opts: ClosedLoopOptions): Promise<LoadOutcom
     latencyMs: recorder.summary(),
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
-    timeline: recorder.timeline(measuredSeconds),
+    timeline: recorder.timeline(opts.amount ? measuredSeconds : Math.min(measuredSeconds, opts.durationMs / 1000)),
   };
   recorder.destroy();
   return outcome;

@@ -80,11 +80,11 @@ describe('runBench', () => {
     expect(proxied!.samples).toHaveLength(2);
     for (const s of proxied!.samples) {
       expect(s.requests).toBeGreaterThan(20);
-      // Every request reached exactly one backend; at the window's edge up to one request per
-      // connection may be counted on one side only.
+      // Every answered request reached exactly one backend; at the stop, up to one request per
+      // connection was served but its answer never read.
       const shares = Object.values(s.backendShares);
       const served = shares.reduce((a, b) => a + b, 0);
-      expect(served).toBeGreaterThanOrEqual(s.requests - 4);
+      expect(served).toBeGreaterThanOrEqual(s.requests);
       expect(served).toBeLessThanOrEqual(s.requests + 4);
       expect(Math.abs(shares[0]! - shares[1]!)).toBeLessThanOrEqual(4);
       expect(s.balancerCpuSeconds).toBeGreaterThan(0);

@@ -120,8 +120,8 @@ async function runScenario(
       const url = slot.kind === NULL ? `http://${nullTarget.host}:${nullTarget.port}/` : slot.url;
       const durationMs = step.warmup ? scenario.warmupMs : scenario.load.durationMs;
       const cpuBefore = slot.kind === 'variant' ? await groupCpuSeconds(slot.pid) : undefined;
-      // Counts restart now and are read when the measured window closes, the window the generator counts in.
-      await host.begin(durationMs);
+      // Counts restart before the load starts and are read after it stopped: the generator's window too.
+      await host.begin();
       const outcome = await generate(scenario.load, url, durationMs);
       const counted = await host.snapshot();
       const shares = Object.fromEntries(serving.map((b) => [b.id, counted[b.id] ?? 0]));
