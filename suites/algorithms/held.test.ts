@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HELD_CASES, heldCheck, rules, type HeldAlgorithm } from './held.ts';
-import { fullReference, substituted } from './testkit/targets.ts';
+import { fullReference, renderedAs, substituted } from './testkit/targets.ts';
 import { haproxyTarget, runCheck } from './testkit/run.ts';
 import { foFailoverCheck } from './failover-order.ts';
 
@@ -63,5 +63,16 @@ describe('algorithms.held over the network', () => {
     const v = await runCheck(check(a), t);
     expect(v.status, JSON.stringify(v).slice(0, 1500)).toBe(HAPROXY[a].status);
     if (HAPROXY[a].reason) expect((v as { reason: string }).reason).toMatch(HAPROXY[a].reason!);
+  });
+
+  // What HAProxy's weighted leastconn is: idle servers first, else the lowest (inflight+1)/weight,
+  // i.e. IPVS nq, so it passes nq and fails sed (which would send the first request to the heavy b3).
+  it('HAProxy leastconn with weights passes the nq check and fails the sed check', async (ctx) => {
+    const t = await haproxyTarget();
+    if (typeof t === 'string') return ctx.skip(t);
+    const nq = await runCheck(check('nq'), renderedAs(t, 'nq', 'lc'));
+    expect(nq, JSON.stringify(nq).slice(0, 1500)).toMatchObject({ status: 'pass' });
+    const sed = await runCheck(check('sed'), renderedAs(t, 'sed', 'lc'));
+    expect(sed.status, JSON.stringify(sed).slice(0, 1500)).toBe('fail');
   });
 });

@@ -42,3 +42,15 @@ const MODULO_FILE = fileURLToPath(new URL('./haproxy-modulo.yaml', import.meta.u
 export function moduloHaproxy(): Target {
   return new FileTarget(parseTargetFile(readFileSync(MODULO_FILE, 'utf8'), MODULO_FILE), MODULO_FILE);
 }
+
+/** `base` claiming `asked` as well, rendering the scenario with `renders` instead: to learn what
+ *  a balancer's own algorithm really is (HAProxy's weighted leastconn checked as nq). */
+export function renderedAs(base: Target, asked: string, renders: string): Target {
+  return {
+    name: `${base.name}-${renders}-as-${asked}`,
+    capabilities: [...new Set([...base.capabilities, `algorithm:${asked}`])],
+    version: () => base.version(),
+    available: () => base.available(),
+    render: (s) => base.render(s.algorithm.name === asked ? { ...s, algorithm: { ...s.algorithm, name: renders } } : s),
+  };
+}
