@@ -72,7 +72,7 @@ async function runOne(check: Check, options: ConformanceOptions, unavailable: st
 
   let topology;
   try {
-    topology = await options.driver.start({ target: options.target, plan: check.scenario(basePlan()) }, { ...options.startOptions, log });
+    topology = await options.driver.start({ target: options.target, plan: check.scenario(basePlan()), clients: check.clients ?? 1 }, { ...options.startOptions, log });
   } catch (err) {
     return { ...base, status: 'fail', reason: `could not start the topology: ${(err as Error).message}` };
   }

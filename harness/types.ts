@@ -107,5 +107,7 @@ export interface Check {
   readonly notes?: string;
   /** The scenario this check needs, derived from the base (3 backends b1..b3, weight 1, http, rr). */
   scenario(base: ScenarioPlan): ScenarioPlan;
+  /** Client hosts (distinct source addresses) the check needs; default 1. */
+  readonly clients?: number;
   run(ctx: CheckContext): Promise<Verdict>;
 }

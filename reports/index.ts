@@ -7,3 +7,4 @@ export { formatSummary } from './terminal-summary.ts';
 export { writeRunOutputs, type RunOutputs } from './write-run.ts';
 export { collectEnvironment } from './environment.ts';
 export { buildMatrix, matrixMarkdown, matrixHtml, type Matrix, type MatrixCell } from './matrix.ts';
+export { benchReportHtml, readReportInputs, parseReportInput, ReportInputError, type ReportInput } from './bench.ts';

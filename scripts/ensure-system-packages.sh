@@ -20,6 +20,14 @@ for cmd in "${!wanted[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || PATH="$PATH:/usr/sbin:/sbin" command -v "$cmd" >/dev/null 2>&1 || missing+=("${wanted[$cmd]}")
 done
 
+# Files that no command reveals: nginx's stream module (tcp/udp balancing) ships separately.
+declare -A wanted_files=(
+  [/usr/lib/nginx/modules/ngx_stream_module.so]=libnginx-mod-stream
+)
+for file in "${!wanted_files[@]}"; do
+  [ -e "$file" ] || missing+=("${wanted_files[$file]}")
+done
+
 if [ ${#missing[@]} -eq 0 ]; then
   echo "system packages: all present"
   exit 0

@@ -6,6 +6,7 @@ import { randomCheck } from './distribution/random.ts';
 import { xffCheck, forwardedCheck } from './source/forwarded-for.ts';
 import { l4PeerCheck, proxyV1Check, proxyV2Check } from './source/l4.ts';
 import { failoverCheck } from './health/failover.ts';
+import { algorithmChecks } from './algorithms/index.ts';
 import type { Check } from '../harness/index.ts';
 
 export const allChecks: readonly Check[] = [
@@ -19,6 +20,7 @@ export const allChecks: readonly Check[] = [
   proxyV1Check,
   proxyV2Check,
   failoverCheck,
+  ...algorithmChecks,
 ];
 
 export { rrCheck, wrrCheck, lcCheck, randomCheck, xffCheck, forwardedCheck, l4PeerCheck, proxyV1Check, proxyV2Check, failoverCheck };

@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { presets, quick, runBench, type BenchScenario } from '../../bench/index.ts';
 import { loadScenarioFile } from '../../bench/scenarios/scenario-file.ts';
-import { benchReportHtml } from '../../reports/bench.ts';
+import { benchReportHtml } from '../../reports/index.ts';
 import { UsageError } from '../exit.ts';
 
 export interface BenchCommandOptions {

@@ -3,7 +3,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { benchReportHtml, readReportInputs, ReportInputError } from '../../reports/bench.ts';
+import { benchReportHtml, readReportInputs, ReportInputError } from '../../reports/index.ts';
 import { UsageError } from '../exit.ts';
 
 export async function reportCommand(files: string[], opts: { out: string; title?: string }): Promise<string> {

@@ -1,16 +1,12 @@
-// The check shape of this folder: a harness Check that may ask for more than one client address
-// (L4 source hashing needs distinct sources). Until the runner passes `clients` to the driver, a
-// check that gets fewer clients than it needs skips itself and says so.
+// Helpers shared by this folder's checks. L4 source hashing needs distinct sources (Check.clients);
+// a driver that starts fewer clients than asked makes the check skip, saying so.
 import type { Check, StartedTopology, Verdict } from '../../harness/index.ts';
 
-export interface AlgorithmCheck extends Check {
-  /** Client hosts (distinct source addresses) the check needs; default 1. */
-  readonly clients?: number;
-}
+export type AlgorithmCheck = Check;
 
 export function tooFewClients(topology: StartedTopology, needed: number): Verdict | undefined {
   if (topology.clients.length >= needed) return undefined;
-  return { status: 'skip', reason: `needs ${needed} client addresses, the driver started ${topology.clients.length} (the runner must pass Check.clients to the driver)` };
+  return { status: 'skip', reason: `needs ${needed} client addresses, the driver started ${topology.clients.length} (the driver cannot give this many source addresses)` };
 }
 
 /** Runs fn(i) for i in 0..n−1 with at most `width` in flight; results in index order. */
