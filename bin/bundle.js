@@ -50,12 +50,14 @@ function fingerprint() {
 const sourceUrlPlugin = {
   name: 'source-import-meta',
   setup(build) {
-    build.onLoad({ filter: /\.ts$/ }, (args) => {
+    // .js too: bin/bundle.js itself is bundled into harness code that starts agents.
+    build.onLoad({ filter: /\.[jt]s$/ }, (args) => {
+      if (args.path.includes('node_modules')) return undefined;
       const url = pathToFileURL(args.path).href;
       const contents = readFileSync(args.path, 'utf8')
         .replaceAll('import.meta.url', JSON.stringify(url))
         .replaceAll('import.meta.dirname', JSON.stringify(dirname(args.path)));
-      return { contents, loader: 'ts' };
+      return { contents, loader: args.path.endsWith('.ts') ? 'ts' : 'js' };
     });
   },
 };
