@@ -10,3 +10,4 @@ export { FileTarget, TargetRenderError } from './targets/file-target.ts';
 export { parseTargetFile, loadTargetFile, targetFileSchema, TARGET_FILE_SCHEMA, type TargetFile } from './targets/target-file.ts';
 export { referenceTarget, referenceConfig } from './targets/reference.ts';
 export { runConformance, selectChecks, basePlan, globToRegExp, type ConformanceOptions } from './conformance.ts';
+export { nodeCommand } from './node-command.ts';

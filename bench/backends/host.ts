@@ -1,7 +1,7 @@
 // Starts the bench backends in a child process (host-main.ts) and talks to it over IPC.
 // close() stops it on every path; the child also exits when the parent disconnects.
 import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { nodeCommand } from '../../harness/index.ts';
 import type { HostReply, HostRequest } from './host-main.ts';
 import type { BenchBackendSpec } from './server.ts';
 
@@ -15,10 +15,11 @@ export interface BackendHost extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-const MAIN = fileURLToPath(new URL('./host-main.ts', import.meta.url));
-
 export async function startBackendHost(specs: BenchBackendSpec[], timeoutMs = 45_000): Promise<BackendHost> {
-  const child: ChildProcess = fork(MAIN, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // From the bundle when it builds (a cold tsx start costs ~1 s of CPU on the machine being measured).
+  const [, ...args] = await nodeCommand('bench/backends/host-main.ts');
+  const main = args.pop() as string;
+  const child: ChildProcess = fork(main, [], { execArgv: args, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let exited = false;
   const exit = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
 
