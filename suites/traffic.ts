@@ -1,5 +1,5 @@
 // Traffic helpers shared by checks: bounded in count and time, never retried.
-import type { ClientHost, HttpOutcome } from '../harness/index.ts';
+import type { ClientHost, HeldExchange, HttpOutcome, StartedTopology } from '../harness/index.ts';
 
 export interface Pick {
   backend: string;
@@ -34,3 +34,30 @@ export async function sequentialHttp(client: ClientHost, n: number, maxMs = 30_0
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Waits (bounded) until the agents report `expected` held HTTP requests per backend, then a little
+ *  longer so the balancer has seen the same; returns what the agents last reported. */
+export async function settleActive(topology: StartedTopology, expected: Record<string, number>, waitMs = 5000): Promise<Record<string, number>> {
+  const deadline = performance.now() + waitMs;
+  let seen: Record<string, number> = {};
+  while (performance.now() < deadline) {
+    const snaps = await Promise.all(topology.backends.map(async (b) => [b.id, (await b.snapshot()).active.http] as const));
+    seen = Object.fromEntries(snaps);
+    if (topology.backends.every((b) => seen[b.id] === expected[b.id])) break;
+    await sleep(25);
+  }
+  await sleep(150);
+  return seen;
+}
+
+/** Ends held work as the balancer sees it: released on the backend (the response completes), since an
+ *  HTTP balancer may keep serving a request whose client left (HAProxy without `option abortonclose`);
+ *  then the client side is closed. Drivers without release() fall back to closing the client side. */
+export async function finishHeld(topology: StartedTopology, h: HeldExchange): Promise<void> {
+  const backend = topology.backends.find((b) => b.id === h.backend);
+  if (backend?.running && backend.release && h.token !== undefined) {
+    await backend.release(h.token);
+    await Promise.race([h.ended?.() ?? sleep(200), sleep(3000)]);
+  }
+  await h.close();
+}

@@ -1,5 +1,5 @@
 // The target file format (schema fulcrum/target@1): a YAML file that describes any balancer so the
-// harness can start it from a scenario. Validated here in one place; documented in TARGET-FILE.md.
+// harness can start it from a scenario. Validated here in one place; documented in README.md ("Target files").
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';

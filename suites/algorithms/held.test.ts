@@ -49,15 +49,16 @@ describe('algorithms.held over the network', () => {
   });
 
   // HAProxy 2.6 (built-in target): leastconn with equal weights is least connections; with weights
-  // its tree key is (inflight + 1) / weight (lb_fwlc.c), i.e. shortest expected delay, not IPVS wlc,
-  // so the wlc case (3:2:1) must fail where the two differ; and `balance first` needs `maxconn` on
-  // the server lines, which the target file does not render, so every request goes to b1.
-  const HAPROXY: Record<'lc' | 'wlc' | 'first', { status: 'pass' | 'fail'; reason?: RegExp }> = {
+  // it sends work to idle servers first, then by (inflight + 1) / weight (lb_fwlc.c): IPVS nq, so the
+  // target maps nq (not wlc) to leastconn and wlc is skipped as not claimed. `balance first` gets
+  // `maxconn` on the server lines and fills servers in order.
+  const HAPROXY: Record<'lc' | 'nq' | 'wlc' | 'first', { status: 'pass' | 'fail' | 'skip'; reason?: RegExp }> = {
     lc: { status: 'pass' },
-    wlc: { status: 'fail', reason: /broke the rule/ },
-    first: { status: 'fail', reason: /open #3 went to b1/ },
+    nq: { status: 'pass' },
+    wlc: { status: 'skip', reason: /does not claim algorithm:wlc/ },
+    first: { status: 'pass' },
   };
-  it.for(['lc', 'wlc', 'first'] as const)('HAProxy: %s verdict is its documented behaviour', async (a, ctx) => {
+  it.for(['lc', 'nq', 'wlc', 'first'] as const)('HAProxy: %s verdict is its documented behaviour', async (a, ctx) => {
     const t = await haproxyTarget();
     if (typeof t === 'string') return ctx.skip(t);
     const v = await runCheck(check(a), t);

@@ -4,8 +4,8 @@
 // just goes away is not noticed by HAProxy while it waits for the backend), then opens more; every open must land on a backend whose active count (our own
 // bookkeeping, cross-checked with the agents' counters) was the minimum. Ties may go anywhere.
 // Deterministic: no statistics.
-import { sleep } from '../traffic.ts';
-import type { Check, HeldExchange, StartedTopology } from '../../harness/index.ts';
+import { finishHeld, settleActive } from '../traffic.ts';
+import type { Check, HeldExchange } from '../../harness/index.ts';
 
 interface Step {
   action: string;
@@ -16,19 +16,6 @@ interface Step {
 
 /** Waits until the agents report the active HTTP counts we expect (bounded), then lets the
  *  balancer catch up with the closes it has forwarded. */
-async function settle(topology: StartedTopology, expected: Record<string, number>): Promise<Record<string, number>> {
-  const deadline = performance.now() + 3000;
-  let seen: Record<string, number> = {};
-  while (performance.now() < deadline) {
-    const snaps = await Promise.all(topology.backends.map(async (b) => [b.id, (await b.snapshot()).active.http] as const));
-    seen = Object.fromEntries(snaps);
-    if (topology.backends.every((b) => seen[b.id] === expected[b.id])) break;
-    await sleep(25);
-  }
-  await sleep(150);
-  return seen;
-}
-
 export const lcCheck: Check = {
   id: 'distribution.lc',
   title: 'Least connections sends new work to the backend with the fewest active',
@@ -41,14 +28,7 @@ export const lcCheck: Check = {
     const held = new Map<string, HeldExchange[]>(ids.map((id) => [id, []]));
     const active = () => Object.fromEntries(ids.map((id) => [id, held.get(id)?.length ?? 0]));
     const steps: Step[] = [];
-    const finish = async (h: HeldExchange) => {
-      const backend = topology.backends.find((b) => b.id === h.backend);
-      if (backend?.running && backend.release && h.token !== undefined) {
-        await backend.release(h.token);
-        await Promise.race([h.ended?.() ?? sleep(200), sleep(3000)]);
-      }
-      await h.close();
-    };
+    const finish = (h: HeldExchange) => finishHeld(topology, h);
     const open = async (label: string) => {
       const before = active();
       const h = await client.holdHttp({ timeoutMs: 5000 });
@@ -57,7 +37,7 @@ export const lcCheck: Check = {
       const min = Math.min(...Object.values(before));
       const ok = before[picked] === min;
       steps.push({ action: `${label}${held.has(picked) ? '' : ' (answered by an unknown backend)'}`, activeBefore: before, picked, ok });
-      await settle(topology, active());
+      await settleActive(topology, active());
       return ok;
     };
     try {
@@ -67,7 +47,7 @@ export const lcCheck: Check = {
         for (const h of held.get(first)!.splice(0)) await finish(h);
         const one = held.get(second)!.pop();
         if (one) await finish(one);
-        const seen = await settle(topology, active());
+        const seen = await settleActive(topology, active());
         steps.push({ action: `finished all on ${first} and one on ${second}; agents report active ${JSON.stringify(seen)}`, activeBefore: active(), ok: true });
         for (let i = 0; i < 4; i++) await open(`reopen #${i + 1}`);
       }
