@@ -1,7 +1,7 @@
 // The reference balancer's door: other rooms import from here.
 export { startBalancer, ListenError, formatAddress } from './daemon.ts';
 export type { BalancerOptions, RunningBalancer, RunningListener } from './daemon.ts';
-export { loadConfig, parseConfig } from './config/load.ts';
+export { loadConfig, parseConfig, parseYamlWith, readConfigText } from './config/load.ts';
 export { ConfigError, describeIssues } from './config/errors.ts';
 export type { BalancerConfig, ListenerConfig, BackendConfig, HealthConfig, KeyConfig } from './config/schema.ts';
 export { schedulerFactory, schedulerNames } from './algorithms/index.ts';

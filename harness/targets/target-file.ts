@@ -1,9 +1,7 @@
 // The target file format (schema fulcrum/target@1): a YAML file that describes any balancer so the
 // harness can start it from a scenario. Validated here in one place; documented in README.md ("Target files").
-import { readFile } from 'node:fs/promises';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
-import { ConfigError, describeIssues } from '../../reference/config/errors.ts';
+import { parseYamlWith, readConfigText } from '../../reference/index.ts';
 
 export const TARGET_FILE_SCHEMA = 'fulcrum/target@1';
 
@@ -44,24 +42,9 @@ export const targetFileSchema = z.strictObject({
 export type TargetFile = z.output<typeof targetFileSchema>;
 
 export function parseTargetFile(text: string, source: string): TargetFile {
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (err) {
-    const where = err instanceof YAMLParseError && err.linePos ? ` at line ${err.linePos[0].line}` : '';
-    throw new ConfigError(source, [`not valid YAML${where}: ${(err as Error).message.split('\n')[0]}`]);
-  }
-  const parsed = targetFileSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(source, describeIssues(parsed.error));
-  return parsed.data;
+  return parseYamlWith(targetFileSchema, text, source);
 }
 
 export async function loadTargetFile(path: string): Promise<TargetFile> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new ConfigError(path, [`cannot read target file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`]);
-  }
-  return parseTargetFile(text, path);
+  return parseTargetFile(await readConfigText(path, 'target file'), path);
 }

@@ -5,7 +5,7 @@
 // Samples: 300 with weights 3:2:1 (df = 2, critical 18.42). Power: a balancer that ignores weights
 // (uniform random) has noncentrality 300·Σ(1/3 − p)²/p = 300·0.222 = 66.7, so it passes with
 // probability < 1e-5; all on one backend gives χ² ≥ 300.
-import { dispersedChiSquare } from './stats.ts';
+import { chiSquareTest } from '../distribution/chi-square.ts';
 import { inPool, type AlgorithmCheck } from './check.ts';
 import type { Verdict } from '../../harness/index.ts';
 
@@ -40,7 +40,7 @@ export function shareCheck(algorithm: 'wrandom' | 'p2c'): AlgorithmCheck {
         else if (r.status < 200 || r.status >= 300 || !r.backend || !ids.includes(r.backend)) failures.push(`HTTP ${r.status} from ${r.backend ?? 'no backend'}`);
         else counts[r.backend] = (counts[r.backend] ?? 0) + 1;
       }
-      const test = dispersedChiSquare(ids.map((id) => counts[id] ?? 0), topology.backends.map((b) => b.weight / total), SHARE_ALPHA);
+      const test = chiSquareTest(ids.map((id) => counts[id] ?? 0), topology.backends.map((b) => b.weight / total), SHARE_ALPHA);
       const metrics = { samples: SHARE_SAMPLES, chiSquare: Number(test.statistic.toFixed(3)), critical: Number(test.critical.toFixed(3)), pValue: test.pValue };
       const evidence = { weights: Object.fromEntries(topology.backends.map((b) => [b.id, b.weight])), counts, failures: failures.slice(0, 10) };
       if (failures.length > 0) return { status: 'fail', reason: `${failures.length} of ${SHARE_SAMPLES} requests failed (first: ${failures[0]})`, evidence, metrics };

@@ -1,8 +1,6 @@
 // Pure statistics behind the algorithm checks' bounds: exact binomial tails, a chi-square test
 // widened by a stated overdispersion, and the exact distribution of the load gap that power-of-
 // choices and plain random leave among held connections. No I/O.
-import cdf from '@stdlib/stats-base-dists-chisquare-cdf';
-import quantile from '@stdlib/stats-base-dists-chisquare-quantile';
 
 function logChoose(n: number, k: number): number {
   let s = 0;
@@ -26,34 +24,6 @@ export function binomialUpperTail(n: number, p: number, k: number): number {
 export function binomialBound(n: number, p: number, alpha: number): number {
   for (let k = 0; k <= n + 1; k++) if (binomialUpperTail(n, p, k) <= alpha) return k;
   return n + 1;
-}
-
-export interface DispersedChiSquare {
-  /** Pearson's X² before widening. */
-  statistic: number;
-  /** X² / φ, compared with the χ² quantile. */
-  scaled: number;
-  dispersion: number;
-  degreesOfFreedom: number;
-  critical: number;
-  pValue: number;
-  reject: boolean;
-}
-
-/** Pearson's goodness of fit with the statistic divided by a dispersion factor φ ≥ 1: counts that
- *  come from shares that are themselves random (a hash ring's arcs) vary φ times more than
- *  multinomial counts, and X²/φ is then approximately χ²(k−1). φ = 1 is the plain test. */
-export function dispersedChiSquare(observed: readonly number[], expectedShares: readonly number[], alpha: number, dispersion = 1): DispersedChiSquare {
-  const n = observed.reduce((a, b) => a + b, 0);
-  let statistic = 0;
-  observed.forEach((o, i) => {
-    const e = n * (expectedShares[i] as number);
-    statistic += ((o - e) * (o - e)) / e;
-  });
-  const degreesOfFreedom = observed.length - 1;
-  const scaled = statistic / dispersion;
-  const critical = quantile(1 - alpha, degreesOfFreedom);
-  return { statistic, scaled, dispersion, degreesOfFreedom, critical, pValue: 1 - cdf(scaled, degreesOfFreedom), reject: scaled > critical };
 }
 
 /** Overdispersion of key counts on a hash ring with `points` points per backend among `backends`

@@ -16,7 +16,8 @@
 // X²/φ is approximately χ²(N−1), so a correct balancer fails with probability ≈ α = 1e-4.
 // 'one' cases (iphash: all local clients share one /24; dh: one destination) need every key on a
 // single backend: deterministic. No retries: a failed request fails the check.
-import { dispersedChiSquare, ringDispersion } from './stats.ts';
+import { ringDispersion } from './stats.ts';
+import { chiSquareTest } from '../distribution/chi-square.ts';
 import { L7_KEYS, sendKeyed, type Answer } from './keyed.ts';
 import { inPool, tooFewClients, type AlgorithmCheck } from './check.ts';
 import type { Scenario, Verdict } from '../../harness/index.ts';
@@ -108,7 +109,7 @@ export function stickyCheck(c: StickyCase): AlgorithmCheck {
         if (used !== 1) return { status: 'fail', reason: `keys that share one hash input went to ${used} backends: ${JSON.stringify(counts)}`, evidence, metrics };
         return { status: 'pass', evidence, metrics };
       }
-      const test = dispersedChiSquare(ids.map((id) => counts[id] ?? 0), ids.map(() => 1 / ids.length), STICKY_ALPHA, dispersion(ids.length));
+      const test = chiSquareTest(ids.map((id) => counts[id] ?? 0), ids.map(() => 1 / ids.length), STICKY_ALPHA, dispersion(ids.length));
       Object.assign(metrics, { chiSquare: Number(test.statistic.toFixed(3)), dispersion: Number(test.dispersion.toFixed(3)), critical: Number(test.critical.toFixed(3)), pValue: test.pValue });
       evidence['chiSquare'] = test;
       if (test.reject) {
