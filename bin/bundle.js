@@ -17,7 +17,7 @@ export const ENTRIES = [
   'harness/containers/client-agent-main.ts',
   'bench/backends/host-main.ts',
 ];
-const CACHE = join(ROOT, 'node_modules', '.cache', 'fulcrum');
+const CACHE = process.env.FULCRUM_BUNDLE_CACHE ?? join(ROOT, 'node_modules', '.cache', 'fulcrum');
 
 function sourceFiles(dir, out = []) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -63,23 +63,28 @@ const sourceUrlPlugin = {
 };
 
 async function build(outdir) {
-  const { build: esbuild } = await import('esbuild');
+  const esbuild = await import('esbuild');
   const tmp = `${outdir}.tmp-${process.pid}`;
-  await esbuild({
-    absWorkingDir: ROOT,
-    entryPoints: ENTRIES.filter((e) => existsSync(join(ROOT, e))),
-    outdir: tmp,
-    outbase: ROOT,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    packages: 'external',
-    sourcemap: 'inline',
-    logLevel: 'silent',
-    plugins: [sourceUrlPlugin],
-  });
+  try {
+    await esbuild.build({
+      absWorkingDir: ROOT,
+      entryPoints: ENTRIES.filter((e) => existsSync(join(ROOT, e))),
+      outdir: tmp,
+      outbase: ROOT,
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      packages: 'external',
+      sourcemap: 'inline',
+      logLevel: 'silent',
+      plugins: [sourceUrlPlugin],
+    });
+  } finally {
+    // The build runs in an esbuild service process; end it, or the caller keeps a stray child.
+    await esbuild.stop();
+  }
   try {
     renameSync(tmp, outdir); // atomic: concurrent builders race harmlessly, one wins
   } catch {

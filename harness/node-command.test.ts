@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { nodeCommand } from './node-command.ts';
@@ -28,6 +31,30 @@ describe('nodeCommand', () => {
       expect(argv.at(-1)).toMatch(/harness\/agent\/main\.ts$/);
     } finally {
       delete process.env.FULCRUM_NO_BUNDLE;
+    }
+  });
+});
+
+describe('bundle build', () => {
+  it('a cold build leaves no esbuild service process behind', async () => {
+    const cache = await mkdtemp(join(tmpdir(), 'fulcrum-bundle-'));
+    try {
+      // A fresh process with an empty cache builds the bundle, then lists its own children.
+      const script = `
+        const { bundledEntry } = await import(${JSON.stringify(new URL('../bin/bundle.js', import.meta.url).href)});
+        const path = await bundledEntry('harness/agent/main.ts');
+        const { execFileSync } = await import('node:child_process');
+        // stop() ends the service at once; Node reaps the exited child on a later tick.
+        await new Promise((r) => setTimeout(r, 200));
+        let children = '';
+        try { children = execFileSync('pgrep', ['-P', String(process.pid)]).toString().trim(); } catch {}
+        console.log(JSON.stringify({ path, children: children.split('\\n').filter((pid) => pid && Number(pid) !== process.pid) }));`;
+      const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, FULCRUM_BUNDLE_CACHE: cache }, timeout: 60_000 });
+      const out = JSON.parse(stdout) as { path: string; children: string[] };
+      expect(out.path.startsWith(cache)).toBe(true);
+      expect(out.children).toEqual([]);
+    } finally {
+      await rm(cache, { recursive: true, force: true });
     }
   });
 });
