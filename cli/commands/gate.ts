@@ -18,6 +18,7 @@ export interface GateCommandOptions {
   seed?: string;
   calibrate?: string[];
   trials?: string;
+  perSide?: string;
 }
 
 function parseBands(specs: readonly string[] = []): Partial<Record<MetricKind, number>> {
@@ -72,6 +73,7 @@ export function register(program: Command, setExit: (code: number) => void): voi
     .option('--seed <n>', 'bootstrap seed', '1')
     .option('--calibrate <files...>', 'measure the gate itself: one bench run with many repetitions (split A/A), or several runs of the same thing (run-to-run A/A); plus detection of an injected 10% loss')
     .option('--trials <n>', 'calibration trials', '2000')
+    .option('--per-side <n>', 'calibration: samples per side (default: half the repetitions, at most 10)')
     .action(async (opts: GateCommandOptions) => {
       if (opts.calibrate?.length) {
         const trials = number('trials', opts.trials, 10, 1_000_000) as number;
@@ -79,7 +81,8 @@ export function register(program: Command, setExit: (code: number) => void): voi
           throw err instanceof GateInputError || err instanceof RangeError ? new UsageError((err as Error).message) : err;
         };
         const alpha = number('alpha', opts.alpha, 1e-6, 0.5);
-        const result = await calibrateFiles(opts.calibrate, { trials, seed: Number(opts.seed ?? 1), bands: parseBands(opts.band), ...(alpha !== undefined ? { alpha } : {}) }).catch(fail);
+        const perSide = number('per-side', opts.perSide, 1, 10_000);
+        const result = await calibrateFiles(opts.calibrate, { trials, seed: Number(opts.seed ?? 1), bands: parseBands(opts.band), ...(alpha !== undefined ? { alpha } : {}), ...(perSide !== undefined ? { perSide } : {}) }).catch(fail);
         const md = calibrationMarkdown(result);
         if (opts.markdown) await writeFile(opts.markdown, md);
         else process.stdout.write(md);
