@@ -3,10 +3,10 @@
 // backends' gateway). Backends run the backend agent, clients run the client agent (remote-
 // controlled from here), the balancer runs the target's command with its rendered files. The
 // harness reaches every container from the host, which holds each network's bridge address.
+import { waitReady } from '../readiness.ts';
 import { fileURLToPath } from 'node:url';
 import { probeEngine, PROJECT_DIR, type HostImage } from '../../docker/index.ts';
 import { trackTeardown } from '../local/cleanup.ts';
-import { acceptsTcp } from '../local/ports.ts';
 import type { Driver, StartedTopology, StartOptions, TopologySpec } from '../topology.ts';
 import type { Endpoint, Scenario, TargetLaunch } from '../types.ts';
 import { connectEngine } from '../../docker/index.ts';
@@ -108,7 +108,7 @@ export async function startContainers(spec: TopologySpec, options: StartOptions 
     };
     const launch = spec.target.render(scenario);
     const balancer = await startBalancer(spec.target.name, balancerHost, launch, toContainer, client);
-    await waitReady(spec.target.name, balancer, scenario, launch, options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
+    await waitReady(spec.target.name, balancer, scenario, launch, options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS, (message) => new ContainerTopologyError(message));
 
     const clients = await clientsStarting;
     log(`${spec.target.name} up on ${listen.host}:${listen.port} in a container with ${backends.length} backends and ${clients.length} client(s), in ${Date.now() - started} ms`);
@@ -193,33 +193,3 @@ async function startClientAgent(
   return { controlPort: outcome, proc };
 }
 
-async function waitReady(name: string, proc: RemoteProcess, scenario: Scenario, launch: TargetLaunch, timeoutMs: number): Promise<void> {
-  const when = launch.readyWhen ?? (scenario.mode === 'udp' ? { delayMs: 500 } : { tcp: scenario.listen });
-  const where = `${scenario.listen.host}:${scenario.listen.port}`;
-  const early = () => {
-    const e = proc.exited();
-    return e ? new ContainerTopologyError(`target ${name} exited (code ${e.code}) before it was ready on ${where}\n${indent(proc.logs())}`) : undefined;
-  };
-  if ('delayMs' in when) {
-    await Promise.race([new Promise((r) => setTimeout(r, when.delayMs)), proc.whenExited()]);
-    const err = early();
-    if (err) throw err;
-    return;
-  }
-  const deadline = performance.now() + timeoutMs;
-  while (performance.now() < deadline) {
-    const err = early();
-    if (err) throw err;
-    if (await acceptsTcp(when.tcp.host, when.tcp.port, 300)) {
-      const late = early();
-      if (late) throw late;
-      return;
-    }
-    await Promise.race([new Promise((r) => setTimeout(r, 50)), proc.whenExited()]);
-  }
-  throw new ContainerTopologyError(`target ${name} did not accept connections on ${when.tcp.host}:${when.tcp.port} within ${timeoutMs} ms\n${indent(proc.logs())}`);
-}
-
-function indent(logs: string): string {
-  return logs.trim() ? `  its output (last lines):\n${logs.trim().split('\n').map((l) => `    ${l}`).join('\n')}` : '  (it printed nothing)';
-}

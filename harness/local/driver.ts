@@ -1,13 +1,14 @@
 // The local driver: every host is a process (or, for clients, a source address) on loopback.
 // Clients send from 127.10.0.x, the balancer listens on 127.20.0.1, backends on 127.30.0.x, so that
 // source rewriting is observable without privileges. Ports are chosen free at start.
+import { waitReady } from '../readiness.ts';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { LoopbackClient } from './client.ts';
 import { LocalBackend } from './backend.ts';
 import { spawnGroup, type SpawnedProcess } from './process.ts';
-import { acceptsTcp, freePort, portIsFree } from './ports.ts';
+import { freePort, portIsFree } from './ports.ts';
 import { trackTeardown } from './cleanup.ts';
 import type { Driver, StartOptions, StartedTopology, TopologySpec } from '../topology.ts';
 import type { Endpoint, Scenario, TargetLaunch } from '../types.ts';
@@ -86,7 +87,7 @@ export async function startLocal(spec: TopologySpec, options: LocalStartOptions 
         throw new TopologyStartError(err.message);
       });
       undo.push(() => proc.kill(1500));
-      await waitReady(spec.target.name, proc, scenario, launch, options.readyTimeoutMs ?? 20_000);
+      await waitReady(spec.target.name, proc, scenario, launch, options.readyTimeoutMs ?? 20_000, (message) => new TopologyStartError(message));
       return proc;
     })();
 
@@ -126,33 +127,3 @@ export async function startLocal(spec: TopologySpec, options: LocalStartOptions 
   }
 }
 
-async function waitReady(name: string, proc: SpawnedProcess, scenario: Scenario, launch: TargetLaunch, timeoutMs: number): Promise<void> {
-  const when = launch.readyWhen ?? (scenario.mode === 'udp' ? { delayMs: 500 } : { tcp: scenario.listen });
-  const where = `${scenario.listen.host}:${scenario.listen.port}`;
-  const early = () => {
-    const e = proc.exited();
-    return e ? new TopologyStartError(`target ${name} exited (code ${e.code}, signal ${e.signal}) before it was ready on ${where}\n${indent(proc.logs())}`) : undefined;
-  };
-  if ('delayMs' in when) {
-    await Promise.race([new Promise((r) => setTimeout(r, when.delayMs)), proc.whenExited()]);
-    const err = early();
-    if (err) throw err;
-    return;
-  }
-  const deadline = performance.now() + timeoutMs;
-  while (performance.now() < deadline) {
-    const err = early();
-    if (err) throw err;
-    if (await acceptsTcp(when.tcp.host, when.tcp.port, 300)) {
-      const late = early();
-      if (late) throw late;
-      return;
-    }
-    await Promise.race([new Promise((r) => setTimeout(r, 50)), proc.whenExited()]);
-  }
-  throw new TopologyStartError(`target ${name} did not accept connections on ${when.tcp.host}:${when.tcp.port} within ${timeoutMs} ms\n${indent(proc.logs())}`);
-}
-
-function indent(logs: string): string {
-  return logs.trim() ? `  its output (last lines):\n${logs.trim().split('\n').map((l) => `    ${l}`).join('\n')}` : '  (it printed nothing)';
-}
