@@ -3,6 +3,7 @@
 // refuses new connections, as with a local process); start() brings it back on the same address.
 import type { ContainerRuntimeClient } from 'testcontainers';
 import type { AgentReady, AgentRecord, AgentSnapshot } from '../agent/protocol.ts';
+import { AgentControlClient } from '../agent/control-client.ts';
 import type { BackendHost } from '../topology.ts';
 import type { Endpoint } from '../types.ts';
 import { startRemoteProcess, type RemoteProcess } from './remote-process.ts';
@@ -17,6 +18,7 @@ export class ContainerBackendError extends Error {
 }
 
 export class ContainerBackend implements BackendHost {
+  private readonly agent: AgentControlClient;
   private proc: RemoteProcess | undefined;
 
   constructor(
@@ -27,7 +29,9 @@ export class ContainerBackend implements BackendHost {
     private readonly client: ContainerRuntimeClient,
     /** argv prefix that runs the agent's main.ts inside the container (node --import tsx …/main.ts). */
     private readonly agentCommand: string[],
-  ) {}
+  ) {
+    this.agent = new AgentControlClient(id, () => `${this.address}:${AGENT_CONTROL_PORT}`, () => this.running);
+  }
 
   get endpoint(): Endpoint {
     return { host: this.address, port: BACKEND_PORT };
@@ -70,26 +74,19 @@ export class ContainerBackend implements BackendHost {
     return this.proc?.logs() ?? '';
   }
 
-  private async control(path: string, method = 'GET'): Promise<unknown> {
-    if (!this.running) throw new Error(`backend ${this.id} is stopped`);
-    const res = await fetch(`http://${this.address}:${AGENT_CONTROL_PORT}${path}`, { method, signal: AbortSignal.timeout(5000) });
-    return res.json();
+  snapshot(): Promise<AgentSnapshot> {
+    return this.agent.snapshot();
   }
 
-  async snapshot(): Promise<AgentSnapshot> {
-    return (await this.control('/records')) as AgentSnapshot;
+  records(): Promise<AgentRecord[]> {
+    return this.agent.records();
   }
 
-  async records(): Promise<AgentRecord[]> {
-    return (await this.snapshot()).records;
+  reset(): Promise<void> {
+    return this.agent.reset();
   }
 
-  async reset(): Promise<void> {
-    await this.control('/reset', 'POST');
-  }
-
-  async release(token?: string): Promise<number> {
-    const reply = (await this.control(`/release${token !== undefined ? `?token=${encodeURIComponent(token)}` : ''}`, 'POST')) as { released: number };
-    return reply.released;
+  release(token?: string): Promise<number> {
+    return this.agent.release(token);
   }
 }

@@ -4,6 +4,7 @@
 // controlled from here), the balancer runs the target's command with its rendered files. The
 // harness reaches every container from the host, which holds each network's bridge address.
 import { waitReady } from '../readiness.ts';
+import { startedTopology } from '../started-topology.ts';
 import { fileURLToPath } from 'node:url';
 import { probeEngine, PROJECT_DIR, type HostImage } from '../../docker/index.ts';
 import { trackTeardown } from '../local/cleanup.ts';
@@ -113,27 +114,8 @@ export async function startContainers(spec: TopologySpec, options: StartOptions 
     const clients = await clientsStarting;
     log(`${spec.target.name} up on ${listen.host}:${listen.port} in a container with ${backends.length} backends and ${clients.length} client(s), in ${Date.now() - started} ms`);
 
-    const byId = new Map(backends.map((b) => [b.id, b]));
-    return {
-      containers: topology,
-      scenario,
-      entry: listen,
-      clients: clients.map((c) => c.remote),
-      backends,
-      balancer: {
-        description: `${balancer.description} on ${listen.host}:${listen.port}`,
-        logs: () => balancer.logs(),
-        exited: () => balancer.exited(),
-        stop: () => balancer.kill(1500),
-      },
-      backend(id: string) {
-        const b = byId.get(id);
-        if (!b) throw new Error(`no backend "${id}" in this topology (have ${[...byId.keys()].join(', ')})`);
-        return b;
-      },
-      stop,
-      [Symbol.asyncDispose]: stop,
-    };
+    // Spread keeps Symbol.asyncDispose (an own enumerable property).
+    return { ...startedTopology({ scenario, entry: listen, clients: clients.map((c) => c.remote), backends, balancer, balancerDescription: `${balancer.description} on ${listen.host}:${listen.port}`, stop }), containers: topology };
   } catch (err) {
     await stop();
     throw err;

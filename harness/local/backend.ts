@@ -1,6 +1,7 @@
 // A backend host on loopback: the agent as its own process, restartable on the same address.
 import { spawnGroup, type SpawnedProcess } from './process.ts';
 import type { AgentReady, AgentRecord, AgentSnapshot } from '../agent/protocol.ts';
+import { AgentControlClient } from '../agent/control-client.ts';
 import type { BackendHost } from '../topology.ts';
 import type { Endpoint } from '../types.ts';
 
@@ -12,6 +13,7 @@ export class BackendStartError extends Error {
 }
 
 export class LocalBackend implements BackendHost {
+  private readonly agent: AgentControlClient;
   private proc: SpawnedProcess | undefined;
   private port = 0;
   private controlPort = 0;
@@ -20,7 +22,9 @@ export class LocalBackend implements BackendHost {
     readonly id: string,
     readonly weight: number,
     private readonly host: string,
-  ) {}
+  ) {
+    this.agent = new AgentControlClient(id, () => `${this.host}:${this.controlPort}`, () => this.running);
+  }
 
   /** port 0: any free port. */
   static async start(id: string, weight: number, host: string, port = 0): Promise<LocalBackend> {
@@ -71,26 +75,19 @@ export class LocalBackend implements BackendHost {
     await this.proc?.kill(0);
   }
 
-  private async control(path: string, method = 'GET'): Promise<unknown> {
-    if (!this.running) throw new Error(`backend ${this.id} is stopped`);
-    const res = await fetch(`http://${this.host}:${this.controlPort}${path}`, { method, signal: AbortSignal.timeout(5000) });
-    return res.json();
+  snapshot(): Promise<AgentSnapshot> {
+    return this.agent.snapshot();
   }
 
-  async snapshot(): Promise<AgentSnapshot> {
-    return (await this.control('/records')) as AgentSnapshot;
+  records(): Promise<AgentRecord[]> {
+    return this.agent.records();
   }
 
-  async records(): Promise<AgentRecord[]> {
-    return (await this.snapshot()).records;
+  reset(): Promise<void> {
+    return this.agent.reset();
   }
 
-  async reset(): Promise<void> {
-    await this.control('/reset', 'POST');
-  }
-
-  async release(token?: string): Promise<number> {
-    const reply = (await this.control(`/release${token !== undefined ? `?token=${encodeURIComponent(token)}` : ''}`, 'POST')) as { released: number };
-    return reply.released;
+  release(token?: string): Promise<number> {
+    return this.agent.release(token);
   }
 }

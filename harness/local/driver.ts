@@ -2,6 +2,7 @@
 // Clients send from 127.10.0.x, the balancer listens on 127.20.0.1, backends on 127.30.0.x, so that
 // source rewriting is observable without privileges. Ports are chosen free at start.
 import { waitReady } from '../readiness.ts';
+import { startedTopology } from '../started-topology.ts';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -101,26 +102,7 @@ export async function startLocal(spec: TopologySpec, options: LocalStartOptions 
     log(`${spec.target.name} up on ${listen.host}:${listen.port} with ${backends.length} backends`);
 
     const clients = Array.from({ length: spec.clients ?? 1 }, (_, i) => new LoopbackClient(`${CLIENT_NET}${i + 1}`, listen));
-    const byId = new Map(backends.map((b) => [b.id, b]));
-    return {
-      scenario,
-      entry: listen,
-      clients,
-      backends,
-      balancer: {
-        description: balancer.description,
-        logs: () => balancer.logs(),
-        exited: () => balancer.exited(),
-        stop: () => balancer.kill(1500),
-      },
-      backend(id: string) {
-        const b = byId.get(id);
-        if (!b) throw new Error(`no backend "${id}" in this topology (have ${[...byId.keys()].join(', ')})`);
-        return b;
-      },
-      stop,
-      [Symbol.asyncDispose]: stop,
-    };
+    return startedTopology({ scenario, entry: listen, clients, backends, balancer, balancerDescription: balancer.description, stop });
   } catch (err) {
     await stop();
     throw err;
