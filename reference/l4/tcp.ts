@@ -4,7 +4,7 @@
 // is retried on another backend up to `retries` times (nothing has been sent yet). With proxyProtocol
 // set, the PROXY header is the first thing the backend receives.
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import type { Lease, Pool } from '../pool/index.ts';
+import type { Lease, Pool, MutablePickContext } from '../pool/index.ts';
 import { proxyHeaderV1, proxyHeaderV2 } from './proxy-header.ts';
 
 export interface TcpProxyOptions {
@@ -17,14 +17,6 @@ export interface TcpProxyOptions {
   readonly key?: (client: Socket) => number | undefined;
   readonly now: () => number;
   readonly rng: () => number;
-}
-
-interface MutablePickContext {
-  key: number | undefined;
-  attempt: number;
-  avoid: Set<string> | undefined;
-  now(): number;
-  rng(): number;
 }
 
 export class TcpProxy {

@@ -8,7 +8,7 @@
 import { Agent, createServer, request, STATUS_CODES, type ClientRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createConnection, type NetConnectOpts, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { Lease, Pool, BackendState } from '../pool/index.ts';
+import type { Lease, Pool, BackendState, MutablePickContext } from '../pool/index.ts';
 import { downstreamResponseHeaders, requestHasBody, upstreamRequestHeaders } from './headers.ts';
 import { proxyUpgrade, type UpgradeHost } from './upgrade.ts';
 
@@ -23,15 +23,6 @@ export interface HttpProxyOptions {
   /** Monotonic milliseconds and uniform [0,1) randomness, handed to the scheduler. */
   readonly now: () => number;
   readonly rng: () => number;
-}
-
-/** The mutable PickContext the proxy reuses for every pick (picks are synchronous). */
-interface MutablePickContext {
-  key: number | undefined;
-  attempt: number;
-  avoid: Set<string> | undefined;
-  now(): number;
-  rng(): number;
 }
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);

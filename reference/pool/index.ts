@@ -1,2 +1,2 @@
 export { Pool, Lease, BackendState, PoolError } from './pool.ts';
-export type { BackendSpec, CheckResult, BackendStateName, ReleaseResult } from './pool.ts';
+export type { BackendSpec, CheckResult, BackendStateName, ReleaseResult, MutablePickContext } from './pool.ts';

@@ -181,3 +181,13 @@ export class Pool {
     return b;
   }
 }
+
+/** A PickContext a proxy allocates once and refills for every pick (picks are synchronous, so one
+ *  object per proxy is enough and the hot path allocates nothing). */
+export interface MutablePickContext {
+  key: number | undefined;
+  attempt: number;
+  avoid: Set<string> | undefined;
+  now(): number;
+  rng(): number;
+}
