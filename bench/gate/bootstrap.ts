@@ -3,7 +3,12 @@
 // Seeded, so the same inputs always give the same interval.
 import { below, seededRng } from '../rng.ts';
 
-export type Statistic = 'median' | 'mean';
+/** trimmed-mean: the mean of the middle 60 % (20 % cut from each end): nearly as efficient as the
+ *  mean on well-behaved samples, and one wild repetition (a GC pause, a neighbour's burst) cannot drag it. */
+export type Statistic = 'median' | 'mean' | 'trimmed-mean';
+
+/** Share cut from each end by the trimmed mean. */
+export const TRIM = 0.2;
 
 export interface BootstrapOptions {
   /** Resamples; 2000 keeps the 95 % percentile interval stable to about ±0.5 % of its width. */
@@ -43,10 +48,30 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   return a + ((sorted[hi] as number) - a) * (pos - lo);
 }
 
+export function trimmedMean(xs: readonly number[]): number {
+  if (xs.length === 0) throw new RangeError('trimmed mean of an empty sample');
+  return trimmedMeanInPlace(Float64Array.from(xs));
+}
+
+/** Sorts xs. */
+export function trimmedMeanInPlace(xs: Float64Array): number {
+  xs.sort();
+  const cut = Math.floor(xs.length * TRIM);
+  let s = 0;
+  for (let i = cut; i < xs.length - cut; i++) s += xs[i] as number;
+  return s / (xs.length - 2 * cut);
+}
+
+const STATS: Record<Statistic, { plain: (xs: readonly number[]) => number; inPlace: (xs: Float64Array) => number }> = {
+  median: { plain: median, inPlace: (xs) => medianInPlace(xs) },
+  mean: { plain: mean, inPlace: (xs) => meanOf(xs) },
+  'trimmed-mean': { plain: trimmedMean, inPlace: trimmedMeanInPlace },
+};
+
 export function bootstrapRelativeChange(baseline: readonly number[], current: readonly number[], options: BootstrapOptions = {}): ChangeInterval {
   const resamples = options.resamples ?? 2000;
   const confidence = options.confidence ?? 0.95;
-  const stat = (options.statistic ?? 'median') === 'median' ? median : mean;
+  const { plain: stat, inPlace: fastStat } = STATS[options.statistic ?? 'median'];
   const rng = seededRng(options.seed ?? 1);
   const baseStat = stat(baseline);
   if (baseStat === 0) throw new RangeError('baseline statistic is 0: a relative change is undefined');
@@ -58,7 +83,6 @@ export function bootstrapRelativeChange(baseline: readonly number[], current: re
     for (let i = 0; i < xs.length; i++) into[i] = xs[below(rng, xs.length)] as number;
     return fastStat(into);
   };
-  const fastStat = (options.statistic ?? 'median') === 'median' ? medianInPlace : meanOf;
   const changes = new Float64Array(resamples);
   for (let i = 0; i < resamples; i++) {
     const bs = draw(baseline, b);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { normal, seededRng } from '../rng.ts';
-import { calibrateSeries, wilson } from './calibrate.ts';
+import { calibrateSeries, samplesFor95, wilson } from './calibrate.ts';
 import { combineRuns } from './combine-runs.ts';
 import { seriesFromJson, seriesFromMicro, GateInputError } from './inputs.ts';
 import type { Series } from './metrics.ts';
@@ -32,6 +32,23 @@ describe('gate calibration', () => {
     const c = calibrateSeries('synthetic', [noisy('a rps', 20, 0.3, 4)], { trials: 200, seed: 5 });
     expect(c.falseAlarms.rate).toBeLessThanOrEqual(0.02);
     expect(c.detection.rate).toBeLessThan(0.5);
+  });
+
+  it('at CV 5 % the planning figure (28 per side) is enough: ≥ 95 % detection there, less with 10', () => {
+    expect(samplesFor95(0.05, 0.1, 0.05)).toBe(28);
+    const series = [noisy('a rps', 80, 0.05, 11)];
+    const perSideFor95 = calibrateSeries('synthetic', series, { trials: 10, perSide: 10 }).perSideFor95;
+    expect(perSideFor95).toBe(29); // this sample's CV is 5.1 %
+    const planned = calibrateSeries('synthetic', series, { trials: 400, seed: 12, perSide: perSideFor95 });
+    expect(planned.detection.rate).toBeGreaterThanOrEqual(0.95);
+    expect(planned.falseAlarms.rate).toBeLessThanOrEqual(0.01);
+    const few = calibrateSeries('synthetic', series, { trials: 300, seed: 12, perSide: 10 });
+    expect(few.detection.rate).toBeLessThan(planned.detection.rate);
+    expect(Object.keys(planned.cvBySeries)).toEqual(['a rps']);
+  });
+
+  it('a loss inside the band needs infinitely many samples', () => {
+    expect(samplesFor95(0.01, 0.04, 0.05)).toBe(Infinity);
   });
 
   it('refuses series too short to split', () => {

@@ -41,6 +41,25 @@ export interface CalibrationResult {
   detectionByKind: Record<string, Rate>;
   /** Median coefficient of variation of the throughput series (how noisy the machine was). */
   medianCv: number;
+  /** Coefficient of variation of each series the loss was injected into: the noisiest limit detection. */
+  cvBySeries: Record<string, number>;
+  /** Samples per side that would detect the injected loss 95 % of the time at the median CV
+   *  (normal approximation of the default rule; see samplesFor95). */
+  perSideFor95: number;
+}
+
+/**
+ * Samples per side for 95 % detection of a relative loss against a band, at coefficient of
+ * variation cv: the estimate of the change has standard error ≈ cv·√(2/n), and its one-sided
+ * 95 % bound must clear the band in 95 % of runs: (loss − band) ≥ (1.645 + 1.645)·cv·√(2/n).
+ * Then 25 % more: the trimmed mean is a little less efficient than the mean, and percentile
+ * intervals from few samples wander (checked in calibrate.test.ts). The rank test is significant
+ * long before this. A planning figure, not a promise.
+ */
+export function samplesFor95(cv: number, loss: number, band: number): number {
+  if (loss <= band) return Infinity;
+  const z = 1.6448536269514722;
+  return Math.max(5, Math.ceil(1.25 * 2 * ((2 * z * cv) / (loss - band)) ** 2));
 }
 
 /** Wilson score interval at 95 %. */
@@ -102,8 +121,11 @@ export function calibrateSeries(source: string, all: readonly Series[], options:
     const m = xs.reduce((p, q) => p + q, 0) / xs.length;
     return Math.sqrt(xs.reduce((p, q) => p + (q - m) ** 2, 0) / (xs.length - 1)) / m;
   };
-  const cvs = injectable.map((s) => cv(s.samples)).sort((x, y) => x - y);
+  const cvBySeries = Object.fromEntries(injectable.map((s) => [s.key, cv(s.samples)]));
+  const cvs = Object.values(cvBySeries).sort((x, y) => x - y);
+  const medianCv = cvs[Math.floor(cvs.length / 2)] as number;
   const injectedKind = (injectable[0] as Series).kind;
+  const band = options.bands?.[injectedKind] ?? METRIC_KINDS[injectedKind].band;
   return {
     source,
     perSide,
@@ -115,7 +137,9 @@ export function calibrateSeries(source: string, all: readonly Series[], options:
     falseAlarmsByKind: Object.fromEntries(Object.entries(byKind).map(([k, v]) => [k, wilson(v.hits, v.trials)])),
     detection: wilson(detected, options.trials),
     detectionByKind: { [injectedKind]: wilson(detected, options.trials) },
-    medianCv: cvs[Math.floor(cvs.length / 2)] as number,
+    medianCv,
+    cvBySeries,
+    perSideFor95: samplesFor95(medianCv, loss, band),
   };
 }
 
@@ -142,6 +166,11 @@ export function calibrationMarkdown(c: CalibrationResult): string {
     `| false alarms, A/A (all metrics) | ≤ 1% | ${pct(c.falseAlarms)} |`,
     ...Object.entries(c.falseAlarmsByKind).map(([k, r]) => `| false alarms, A/A, ${k} | ≤ 1% | ${pct(r)} |`),
     ...Object.entries(c.detectionByKind).map(([k, r]) => `| detection of an injected ${(c.loss * 100).toFixed(0)}% throughput loss, ${k}${k === 'throughput' ? '' : ` (÷ ${(1 - c.loss).toFixed(1)}, against a ±${(METRIC_KINDS[k as keyof typeof METRIC_KINDS].band * 100).toFixed(0)}% band)`} | ${k === 'throughput' ? '≥ 95%' : '–'} | ${pct(r)} |`),
+    '',
+    `Noise per series (CV): ${Object.entries(c.cvBySeries).map(([k, v]) => `${k} ${(v * 100).toFixed(1)}%`).join(', ')}.`,
+    Number.isFinite(c.perSideFor95)
+      ? `At the median CV, 95% detection needs about **${c.perSideFor95} samples per side** (normal approximation).`
+      : 'The injected loss is inside the noise band: no sample size detects it.',
     '',
   ].join('\n');
 }

@@ -1,6 +1,8 @@
 // The gate's verdict for one metric: a regression needs BOTH a significant rank test
 // (Mann–Whitney U, two-sided, p < alpha) AND a bootstrap interval of the relative change
-// lying wholly beyond the noise band on the bad side. Either alone cries wolf too often:
+// lying wholly beyond the noise band on the bad side. The interval is two-sided 90 %, so each
+// of its ends is a one-sided 95 % bound: "worse by more than the band" is a one-sided claim, and a
+// 95 % two-sided interval would spend power on a side that is never asked about. Either alone cries wolf too often:
 // the rank test flags tiny but consistent shifts, the interval alone is fooled by few samples.
 import { bootstrapRelativeChange, type ChangeInterval, type Statistic } from './bootstrap.ts';
 import { mannWhitneyU } from './mann-whitney.ts';
@@ -36,6 +38,10 @@ export interface MetricVerdict {
 /** Two-sided; an A/A comparison of exchangeable samples then flags a regression (one side) with
  *  probability ≤ 0.5 %, before the noise band is even applied: the false-alarm goal (≤ 1 %) holds by construction. */
 export const DEFAULT_ALPHA = 0.01;
+/** Two-sided coverage of the bootstrap interval: each end is a one-sided 95 % bound. */
+export const DEFAULT_CONFIDENCE = 0.9;
+/** The statistic whose relative change is bootstrapped (see bootstrap.ts for why trimmed). */
+export const DEFAULT_STATISTIC: Statistic = 'trimmed-mean';
 
 /** Smallest sample size per side at which the exact two-sided p can fall below alpha. */
 export function minSamplesFor(alpha: number): number {
@@ -62,8 +68,8 @@ export function compareSeries(baseline: Series, current: Series, options: GateOp
   // which keeps the distribution's shape and makes 2000 resamples cost milliseconds, not minutes.
   const change = bootstrapRelativeChange(thin(baseline.samples), thin(current.samples), {
     resamples: options.resamples,
-    confidence: options.confidence,
-    statistic: options.statistic,
+    confidence: options.confidence ?? DEFAULT_CONFIDENCE,
+    statistic: options.statistic ?? DEFAULT_STATISTIC,
     seed: options.seed,
   });
   const significant = mw.p < alpha;

@@ -25,7 +25,8 @@ export function gateMarkdown(report: GateReport, title = 'fulcrum gate'): string
     `## ${title}: ${headline}`,
     '',
     `A metric regresses when the Mann–Whitney U test gives p < ${report.alpha} **and** the bootstrap` +
-      ' confidence interval of its relative change lies wholly beyond the noise band on the bad side.',
+      ' interval of the relative change of its 20 % trimmed mean (90 % two-sided: each end a one-sided 95 % bound)' +
+      ' lies wholly beyond the noise band on the bad side.',
     '',
     '| metric | verdict | baseline median | current median | change [CI] | band | p | n |',
     '|---|---|---:|---:|---|---:|---:|---|',

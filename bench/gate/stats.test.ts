@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapRelativeChange, median, medianInPlace, quantileSorted } from './bootstrap.ts';
+import { bootstrapRelativeChange, median, medianInPlace, quantileSorted, trimmedMean } from './bootstrap.ts';
 import { compareSeries, gate, minSamplesFor, thin } from './compare.ts';
 import { exactUCounts, mannWhitneyU, midRanks } from './mann-whitney.ts';
 import { erfc } from './normal-dist.ts';
@@ -68,6 +68,12 @@ describe('bootstrap relative change', () => {
     expect(quantileSorted([1, 2, 3, 4], 0.5)).toBe(2.5);
     expect(quantileSorted([1, 2, 3, 4], 0.25)).toBe(1.75);
     expect(median([3, 1, 2])).toBe(2);
+  });
+
+  it('the trimmed mean drops 20 % from each end, so one wild value cannot move it', () => {
+    expect(trimmedMean([1, 2, 3, 4, 5])).toBe(3); // n=5: cut 1 each end
+    expect(trimmedMean([10, 10, 10, 10, 10, 10, 10, 10, 10, 1e9])).toBe(10);
+    expect(trimmedMean([4])).toBe(4);
   });
 
   it('the quickselect median agrees with a sorted median, ties and even lengths included', () => {
