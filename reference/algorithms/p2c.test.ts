@@ -36,7 +36,42 @@ describe('p2c', () => {
     expect(s.pick(fixed([0.1, 0.3, 0.6]))?.id).toBe('c');
   });
 
+  it('draws: distinct never compares a backend with itself', () => {
+    const s = p2c.create({ draws: 'distinct' });
+    s.update([backend('slow', 1, 0), backend('a', 1, 0), backend('b', 1, 0)]);
+    // 0.1 → slow twice: the second draw is redrawn (0.5 → a); ties go to the first draw.
+    expect(s.pick(fixed([0.1, 0.1, 0.5]))?.id).toBe('slow');
+    s.update([backend('slow', 1, 3), backend('a', 1, 5), backend('b', 1, 4)]);
+    // slow drawn every time: after the redraws, the next other eligible backend (a) is compared.
+    expect(s.pick(fixed([0.1]))?.id).toBe('slow');
+    s.update([backend('slow', 1, 6), backend('a', 1, 5), backend('b', 1, 4)]);
+    expect(s.pick(fixed([0.1]))?.id).toBe('a');
+  });
+
+  it('draws: distinct keeps a slow backend out of the picks when the others are idle; with replacement it gets 1/k²', () => {
+    const views = () => [backend('slow', 1, 1), backend('a', 1, 0), backend('b', 1, 0), backend('c', 1, 0)];
+    let state = 42;
+    const rng = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const ctx = { now: () => 0, rng };
+    const share = (options: Record<string, unknown>) => {
+      const s = p2c.create(options);
+      s.update(views());
+      let slow = 0;
+      for (let i = 0; i < 16_000; i++) if (s.pick(ctx)?.id === 'slow') slow++;
+      return slow / 16_000;
+    };
+    expect(share({ draws: 'distinct' })).toBe(0);
+    expect(share({})).toBeCloseTo(1 / 16, 2);
+  });
+
+  it('draws: distinct with one backend still picks it', () => {
+    const s = p2c.create({ draws: 'distinct', choices: 3 });
+    s.update([backend('only', 1, 7)]);
+    expect(s.pick(fixed([0.5]))?.id).toBe('only');
+  });
+
   it('validates choices', () => {
+    expect(() => p2c.create({ draws: 'twice' })).toThrow(/option "draws" must be one of replacement, distinct/);
     expect(() => p2c.create({ choices: 0 })).toThrow(SchedulerOptionError);
     expect(() => p2c.create({ choices: 1.5 })).toThrow(/option "choices" must be an integer/);
   });
