@@ -5,7 +5,7 @@ import { startBackendHost, type BackendHost } from '../backends/host.ts';
 import { describeModel } from '../backends/service-time.ts';
 import { runClosedLoop, runOpenLoop, type LoadOutcome } from '../load/index.ts';
 import { BENCH_SCHEMA, benchRunSchema, type BenchResult, type BenchRun, type BenchSample } from '../schema.ts';
-import type { BenchScenario, BenchVariant, LoadSpec } from '../scenarios/types.ts';
+import { ALGORITHM_OPTIONS_CAPABILITY, algorithmLabel, type BenchScenario, type BenchVariant, type LoadSpec } from '../scenarios/types.ts';
 import { resolveBenchTarget, type BenchTarget } from '../targets/index.ts';
 import { groupCpuSeconds } from './cpu.ts';
 import { benchEnvironment } from './environment.ts';
@@ -83,7 +83,7 @@ async function runScenario(
 
     const slots: Slot[] = [{ kind: NULL }];
     for (const variant of scenario.variants) {
-      const id = `${scenario.name}/${variant.target}/${variant.algorithm}/${variant.mode}`;
+      const id = `${scenario.name}/${variant.target}/${algorithmLabel(variant)}/${variant.mode}`;
       const result = baseResult(scenario, variant, id);
       results.set(id, result);
       const why = await unavailableReason(variant, resolve);
@@ -99,7 +99,7 @@ async function runScenario(
         const port = await freePort(balancerHost);
         const spec = target.render({
           mode: variant.mode as 'http' | 'tcp',
-          algorithm: { name: variant.algorithm },
+          algorithm: { ...variant.options, name: variant.algorithm },
           listen: { host: balancerHost, port },
           backends: serving.map((b, i) => ({ id: b.id, host: b.host, port: b.port, weight: scenario.backends[i]?.weight ?? 1 })),
         });
@@ -188,7 +188,7 @@ function baseResult(scenario: BenchScenario, variant: BenchVariant, id: string):
     id,
     scenario: scenario.name,
     target: variant.target,
-    algorithm: variant.algorithm,
+    algorithm: algorithmLabel(variant),
     mode: variant.mode,
     load: scenario.load.kind,
     connections: scenario.load.connections,
@@ -215,6 +215,7 @@ async function unavailableReason(variant: BenchVariant, resolve: (name: string) 
   if (modeWhy) return modeWhy;
   if (!target.capabilities.includes(variant.mode)) return `${target.name} does not claim mode ${variant.mode}`;
   if (!target.capabilities.includes(`algorithm:${variant.algorithm}`)) return `${target.name} has no algorithm "${variant.algorithm}" (yet)`;
+  if (variant.options && !target.capabilities.includes(ALGORITHM_OPTIONS_CAPABILITY)) return `${target.name} takes no algorithm options (asked for ${algorithmLabel(variant)})`;
   return undefined;
 }
 

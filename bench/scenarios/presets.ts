@@ -1,6 +1,6 @@
 // The presets: each answers one question users ask. Durations are short so a preset finishes in
 // a few minutes on two cores; `quick` shrinks them further for tests and smoke runs.
-import type { BenchPreset, BenchScenario } from './types.ts';
+import type { BenchPreset, BenchScenario, BenchVariant } from './types.ts';
 
 /** Three quick backends and one slow one: the case where the algorithm decides the p99. The slow
  *  one takes 500 ms: with lc it then gets < 1 % of requests at 32 connections, so p99 separates
@@ -19,7 +19,16 @@ const sameBackends: BenchScenario['backends'] = [
   { id: 'b3', model: { kind: 'fixed', ms: 0 } },
 ];
 
-export const ALGORITHMS_TO_COMPARE = ['rr', 'wrr', 'random', 'lc', 'p2c', 'ewma'];
+export const ALGORITHMS_TO_COMPARE: Pick<BenchVariant, 'algorithm' | 'options'>[] = [
+  { algorithm: 'rr' },
+  { algorithm: 'wrr' },
+  { algorithm: 'random' },
+  { algorithm: 'lc' },
+  // As Envoy, HAProxy random(2) and IPVS twos draw (with replacement): 1/16 of picks see only the slow one.
+  { algorithm: 'p2c' },
+  { algorithm: 'p2c', options: { draws: 'distinct' } },
+  { algorithm: 'ewma' },
+];
 
 export const presets: Record<string, BenchPreset> = {
   algorithms: {
@@ -30,7 +39,7 @@ export const presets: Record<string, BenchPreset> = {
         name: 'slow-one',
         question: 'One of four backends answers in 500 ms: which algorithms keep it out of the p99 (closed loop, 32 connections)?',
         backends: heterogeneous,
-        variants: ALGORITHMS_TO_COMPARE.map((algorithm) => ({ target: 'reference', algorithm, mode: 'http' as const })),
+        variants: ALGORITHMS_TO_COMPARE.map((a) => ({ target: 'reference', ...a, mode: 'http' as const })),
         load: { kind: 'closed', connections: 32, durationMs: 2000 },
         repetitions: 5,
         warmupMs: 1000,
@@ -39,7 +48,7 @@ export const presets: Record<string, BenchPreset> = {
         name: 'slow-one-open',
         question: 'The same backends at a constant 400 req/s (open loop, latency from intended send time).',
         backends: heterogeneous,
-        variants: ALGORITHMS_TO_COMPARE.map((algorithm) => ({ target: 'reference', algorithm, mode: 'http' as const })),
+        variants: ALGORITHMS_TO_COMPARE.map((a) => ({ target: 'reference', ...a, mode: 'http' as const })),
         load: { kind: 'open', connections: 64, durationMs: 2000, rate: 400 },
         repetitions: 5,
         warmupMs: 1000,
@@ -52,7 +61,7 @@ export const presets: Record<string, BenchPreset> = {
           { id: 'pareto-2', model: { kind: 'pareto', minMs: 0.5, alpha: 2.5 } },
           { id: 'degrades', model: { kind: 'degrading', beforeMs: 1, degradedMs: 30, afterS: 1 } },
         ],
-        variants: ['rr', 'lc', 'p2c', 'ewma'].map((algorithm) => ({ target: 'reference', algorithm, mode: 'http' as const })),
+        variants: [{ algorithm: 'rr' }, { algorithm: 'lc' }, { algorithm: 'p2c' }, { algorithm: 'p2c', options: { draws: 'distinct' } }, { algorithm: 'ewma' }].map((a) => ({ target: 'reference', ...a, mode: 'http' as const })),
         load: { kind: 'closed', connections: 16, durationMs: 2000 },
         repetitions: 5,
         warmupMs: 500,

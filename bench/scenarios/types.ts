@@ -7,8 +7,19 @@ export type BenchMode = 'http' | 'tcp' | 'lvs-nat' | 'lvs-dr' | 'lvs-tun';
 export interface BenchVariant {
   target: string;
   algorithm: string;
+  /** The algorithm's options (the reference's config vocabulary), e.g. { draws: 'distinct' } for p2c. */
+  options?: Record<string, string | number | boolean>;
   mode: BenchMode;
 }
+
+/** The algorithm as results name it: "p2c", or "p2c(draws=distinct)" with options (keys sorted, so stable). */
+export function algorithmLabel(variant: Pick<BenchVariant, 'algorithm' | 'options'>): string {
+  const entries = Object.entries(variant.options ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  return entries.length ? `${variant.algorithm}(${entries.map(([k, v]) => `${k}=${v}`).join(',')})` : variant.algorithm;
+}
+
+/** A target that takes algorithm options claims this capability (others would silently ignore them). */
+export const ALGORITHM_OPTIONS_CAPABILITY = 'algorithm-options';
 
 export type LoadSpec =
   | { kind: 'closed'; connections: number; durationMs: number }

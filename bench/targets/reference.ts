@@ -6,13 +6,14 @@ import { stringify } from 'yaml';
 import type { Scenario, Target, TargetLaunch } from '../../harness/types.ts';
 import { schedulerNames } from '../../reference/algorithms/index.ts';
 import { version } from '../../cli/version.ts';
+import { ALGORITHM_OPTIONS_CAPABILITY } from '../scenarios/types.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SERVE_COMMAND = `${ROOT}cli/commands/serve.ts`;
 
 export const referenceTarget: Target = {
   name: 'reference',
-  capabilities: ['http', 'tcp', ...schedulerNames().map((a) => `algorithm:${a}`)],
+  capabilities: ['http', 'tcp', ALGORITHM_OPTIONS_CAPABILITY, ...schedulerNames().map((a) => `algorithm:${a}`)],
   async version() {
     return version();
   },
