@@ -5,7 +5,7 @@
 // protocol-unreachable), the outer header is stripped, and the inner packet is written to a TUN device,
 // whose traffic arrives as if received there; rp_filter=0 lets that source pass.
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { native } from './native.ts';
 import { decapsulate, type Encapsulation } from './packet/encap.ts';
@@ -40,7 +40,11 @@ export function realServerSysctls(tunnel: boolean, tunName: string): Array<[stri
   return s;
 }
 
+/** Writes only what differs: in a container /proc/sys is read-only, and the engine sets the values
+ *  at creation instead (then nothing needs writing here). */
 async function sysctl(path: string, value: string): Promise<void> {
+  const current = await readFile(`/proc/sys/${path}`, 'utf8').catch(() => undefined);
+  if (current?.trim() === value) return;
   await writeFile(`/proc/sys/${path}`, value);
 }
 
