@@ -73,6 +73,12 @@ export interface ClientHost {
   holdTcp(line?: string, options?: ExchangeOptions): Promise<HeldExchange>;
   /** Send one datagram and wait for one reply. */
   udp(payload: string, options?: ExchangeOptions): Promise<StreamOutcome>;
+  /** Bulk transfer through the balancer, checked by sha256: up is one POST /sha256 carrying upBytes
+   *  of the agent's seeded byte stream, down is one GET /bytes?n=downBytes; each on a new connection,
+   *  up first when both are asked. The bytes are generated, sent and hashed inside the client as
+   *  they flow, never held whole. Any short read, reset or timeout makes the outcome an
+   *  ExchangeFailure whose error starts with the direction ("down: received … of … bytes, then …"). */
+  transfer(options: TransferOptions): Promise<TransferOutcome>;
 }
 
 export interface ExchangeOptions {
@@ -120,6 +126,31 @@ export interface StreamReply {
 }
 
 export type StreamOutcome = StreamReply | ExchangeFailure;
+
+export interface TransferOptions {
+  /** Bytes to upload (POST /sha256); omitted or 0: no upload. */
+  upBytes?: number;
+  /** Bytes to download (GET /bytes); omitted or 0: no download. At most 1 GiB (the agent's cap). */
+  downBytes?: number;
+  /** For the whole transfer, both directions together. Default 60 s. */
+  timeoutMs?: number;
+}
+
+export interface TransferReply {
+  ok: true;
+  /** x-fulcrum-backend of the download reply, or of the upload reply when there was no download. */
+  backend: string | undefined;
+  /** `bytes` as the backend counted them; `match`: as many as were sent, and the same sha256.
+   *  `peer`: the address the backend saw the upload come from. */
+  up?: { bytes: number; match: boolean; peer?: string };
+  /** `bytes` as received; `match`: exactly downBytes, with the sha256 of the expected stream. */
+  down?: { bytes: number; match: boolean };
+  /** The client's end of the download connection (of the upload one when there was no download). */
+  local: Endpoint;
+  elapsedMs: number;
+}
+
+export type TransferOutcome = TransferReply | ExchangeFailure;
 
 export interface HttpSession extends AsyncDisposable {
   request(request?: HttpRequest): Promise<HttpOutcome>;

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { connect } from 'node:net';
+import { createHash } from 'node:crypto';
+import { request } from 'node:http';
 import { startAgent } from './agent.ts';
 import { buildProxyHeader } from './proxy-header.ts';
+import { BYTES_MAX, byteChunks, streamSha256, type Sha256Reply } from './byte-stream.ts';
 import type { AgentSnapshot } from './protocol.ts';
 import { LoopbackClient } from '../local/client.ts';
 
@@ -99,5 +102,71 @@ describe('backend agent', () => {
     expect(recs[1]?.proxy).toEqual({ version: 2, kind: 'PROXY TCP4', source: src, destination: dst });
     expect(recs[2]).toMatchObject({ protocol: 'http', path: '/p', proxy: { version: 2, source: src } });
     expect(recs[3]?.proxy).toBeUndefined();
+  });
+
+  it('serves GET /bytes: exactly n bytes of the seeded stream, with its id and a Content-Length', async () => {
+    await using agent = await startAgent({ id: 'b5', host: '127.30.0.9', port: 0, controlPort: 0 });
+    const n = 1_000_003;
+    const res = await fetch(`http://127.30.0.9:${agent.port}/bytes?n=${n}&seed=abc`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-fulcrum-backend')).toBe('b5');
+    expect(res.headers.get('content-length')).toBe(String(n));
+    const body = Buffer.from(await res.arrayBuffer());
+    expect(body.equals(Buffer.concat([...byteChunks('abc', n)]))).toBe(true);
+    const empty = await fetch(`http://127.30.0.9:${agent.port}/bytes?n=0`);
+    expect(empty.status).toBe(200);
+    expect((await empty.arrayBuffer()).byteLength).toBe(0);
+    expect(agent.snapshot().records.map((r) => r.path)).toEqual([`/bytes?n=${n}&seed=abc`, '/bytes?n=0']);
+  });
+
+  it('refuses /bytes over 1 GiB or without a byte count, naming the limit', async () => {
+    await using agent = await startAgent({ id: 'b5', host: '127.30.0.9', port: 0, controlPort: 0 });
+    for (const n of [String(BYTES_MAX + 1), '99999999999', '-1', 'lots', '']) {
+      const res = await fetch(`http://127.30.0.9:${agent.port}/bytes?n=${n}`);
+      expect(res.status).toBe(400);
+      expect(await res.text()).toContain(`from 0 to ${BYTES_MAX} (1 GiB)`);
+    }
+  });
+
+  it('streams 1 GiB as it is read rather than building it first', async () => {
+    await using agent = await startAgent({ id: 'b5', host: '127.30.0.9', port: 0, controlPort: 0 });
+    const started = performance.now();
+    const first = await new Promise<Buffer>((resolve, reject) => {
+      const req = request({ host: '127.30.0.9', port: agent.port, path: `/bytes?n=${BYTES_MAX}&seed=big`, agent: false }, (res) => {
+        expect(res.headers['content-length']).toBe(String(BYTES_MAX));
+        res.once('data', (chunk: Buffer) => {
+          req.destroy();
+          resolve(chunk);
+        });
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(first.equals(Buffer.concat([...byteChunks('big', first.length)]))).toBe(true);
+    await expect.poll(() => agent.snapshot().active.http).toBe(0);
+  });
+
+  it('answers POST /sha256 with the body\'s length, digest and the sender\'s address, and records it', async () => {
+    await using agent = await startAgent({ id: 'b6', host: '127.30.0.9', port: 0, controlPort: 0 });
+    const n = 3_000_001;
+    const reply = await new Promise<{ status: number; backend: unknown; body: Sha256Reply }>((resolve, reject) => {
+      const req = request(
+        { host: '127.30.0.9', port: agent.port, localAddress: '127.10.0.9', method: 'POST', path: '/sha256', agent: false, headers: { 'content-length': String(n) } },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (s: string) => (text += s));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, backend: res.headers['x-fulcrum-backend'], body: JSON.parse(text) as Sha256Reply }));
+        },
+      );
+      req.on('error', reject);
+      for (const chunk of byteChunks('up', n, 10_000)) req.write(chunk);
+      req.end();
+    });
+    expect(reply).toEqual({ status: 200, backend: 'b6', body: { bytes: n, sha256: streamSha256('up', n), peer: '127.10.0.9' } });
+    const empty = await fetch(`http://127.30.0.9:${agent.port}/sha256`, { method: 'POST', body: '' });
+    expect(await empty.json()).toMatchObject({ bytes: 0, sha256: createHash('sha256').digest('hex') });
+    expect(agent.snapshot().records[0]).toMatchObject({ protocol: 'http', method: 'POST', path: '/sha256', peer: { address: '127.10.0.9' } });
   });
 });

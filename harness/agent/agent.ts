@@ -2,9 +2,15 @@
 // recording what it saw, plus a control HTTP port from which the harness fetches the records.
 // HTTP and raw TCP share the TCP port: after an optional PROXY header, a first line that looks like
 // an HTTP request line goes to the HTTP server, anything else is a line-echo TCP exchange.
+// For bulk transfers, GET /bytes streams a seeded byte stream and POST /sha256 hashes an upload
+// (byte-stream.ts); neither holds a whole body in memory.
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { BYTES_MAX, BYTES_PATH, SHA256_PATH, byteChunks, type Sha256Reply } from './byte-stream.ts';
 import { parseProxyHeader } from './proxy-header.ts';
 import {
   BACKEND_HEADER,
@@ -86,7 +92,15 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       counted = false;
     };
     res.on('close', done);
+    if (url.pathname === SHA256_PATH) {
+      hashBody(req, res);
+      return;
+    }
     req.resume();
+    if (url.pathname === BYTES_PATH) {
+      sendBytes(url, res);
+      return;
+    }
     if (url.pathname === HOLD_PATH) {
       const ms = Math.min(Number(url.searchParams.get('ms') ?? 30_000) || 30_000, HOLD_MAX_MS);
       const token = url.searchParams.get('token') ?? '';
@@ -105,6 +119,34 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     req.on('end', () => res.end(`${id}\n`));
   });
   http.keepAliveTimeout = 10_000;
+
+  /** GET /bytes?n=N&seed=S: exactly N bytes of the seeded stream, generated as the client reads. */
+  function sendBytes(url: URL, res: ServerResponse) {
+    const n = url.searchParams.get('n') ?? '';
+    const total = /^\d{1,10}$/.test(n) ? Number(n) : Number.NaN;
+    if (!(total <= BYTES_MAX)) {
+      res.writeHead(400).end(`${id} n must be a whole number of bytes from 0 to ${BYTES_MAX} (1 GiB), got "${n}"\n`);
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': total });
+    // A client that goes away mid-body destroys the response; nothing else to clean up.
+    pipeline(Readable.from(byteChunks(url.searchParams.get('seed') ?? '', total)), res).catch(() => {});
+  }
+
+  /** POST /sha256: hashes the request body as it arrives; answers its length, digest and sender. */
+  function hashBody(req: IncomingMessage, res: ServerResponse) {
+    const hash = createHash('sha256');
+    let bytes = 0;
+    req.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      hash.update(chunk);
+    });
+    req.on('end', () => {
+      const reply: Sha256Reply = { bytes, sha256: hash.digest('hex'), peer: peerOf(req.socket).address };
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify(reply));
+    });
+  }
 
   const tcp = createTcpServer((socket) => {
     sockets.add(socket);

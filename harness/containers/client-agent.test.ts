@@ -75,6 +75,23 @@ describe('client agent over RPC', () => {
     await held.close();
   });
 
+  it('runs a bulk transfer inside the client agent; only the outcome crosses the RPC', async () => {
+    const client = await setup();
+    const outcome = await client.transfer({ upBytes: 3_000_000, downBytes: 4_000_000 });
+    expect(outcome).toMatchObject({
+      ok: true,
+      backend: 'b1',
+      up: { bytes: 3_000_000, match: true, peer: CLIENT_HOST },
+      down: { bytes: 4_000_000, match: true },
+      local: { host: CLIENT_HOST },
+    });
+    expect(backend?.snapshot().records.map((r) => [r.method, r.path?.split('?')[0], r.peer.address])).toEqual([
+      ['POST', '/sha256', CLIENT_HOST],
+      ['GET', '/bytes', CLIENT_HOST],
+    ]);
+    await expect(client.transfer({})).rejects.toThrow(/client agent at 127\.77\.0\.2: transfer: nothing to do/);
+  });
+
   it('returns failures as data, not exceptions', async () => {
     const client = await setup();
     await backend?.[Symbol.asyncDispose]();
@@ -82,5 +99,6 @@ describe('client agent over RPC', () => {
     const outcome = await client.http({ timeoutMs: 2000 });
     expect(outcome).toMatchObject({ ok: false, error: 'ECONNREFUSED' });
     await expect(client.holdTcp('x', { timeoutMs: 2000 })).rejects.toThrow(/ECONNREFUSED/);
+    expect(await client.transfer({ downBytes: 1000, timeoutMs: 2000 })).toMatchObject({ ok: false, error: 'down: ECONNREFUSED' });
   });
 });

@@ -5,13 +5,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LoopbackClient } from '../local/client.ts';
-import type { HeldExchange, HttpRequest, HttpSession, ExchangeOptions } from '../topology.ts';
+import type { HeldExchange, HttpRequest, HttpSession, ExchangeOptions, TransferOptions } from '../topology.ts';
 import type { Endpoint } from '../types.ts';
 
 export type ClientRpc =
   | { op: 'http'; request?: HttpRequest }
   | { op: 'tcp'; line: string; options?: ExchangeOptions }
   | { op: 'udp'; payload: string; options?: ExchangeOptions }
+  | { op: 'transfer'; options: TransferOptions }
   | { op: 'holdHttp'; request?: HttpRequest }
   | { op: 'holdTcp'; line?: string; options?: ExchangeOptions }
   | { op: 'openSession' }
@@ -45,6 +46,9 @@ export async function startClientAgent(options: { address: string; entry: Endpoi
         return client.tcp(rpc.line, rpc.options);
       case 'udp':
         return client.udp(rpc.payload, rpc.options);
+      case 'transfer':
+        // The bytes flow between this container and the backends; only the outcome comes back.
+        return client.transfer(rpc.options);
       case 'holdHttp':
       case 'holdTcp':
         try {

@@ -1,10 +1,22 @@
 // A ClientHost whose traffic comes from a client container: every call is one RPC to the client
 // agent there (client-agent.ts). Outcomes, timings and local endpoints are measured in the
 // container, so they are the same data the local driver's client returns.
-import type { ClientHost, ExchangeOptions, HeldExchange, HttpOutcome, HttpRequest, HttpSession, StreamOutcome } from '../topology.ts';
+import type {
+  ClientHost,
+  ExchangeOptions,
+  HeldExchange,
+  HttpOutcome,
+  HttpRequest,
+  HttpSession,
+  StreamOutcome,
+  TransferOptions,
+  TransferOutcome,
+} from '../topology.ts';
 import type { ClientRpc, HeldReply } from './client-agent.ts';
 
 const DEFAULT_TIMEOUT_MS = 5_000;
+/** A transfer's own default, as in the local client. */
+const TRANSFER_TIMEOUT_MS = 60_000;
 /** How long one ended() call waits in the client container. */
 const ENDED_WAIT_MS = 30_000;
 /** Room for the RPC itself on top of the exchange's own timeout. */
@@ -38,6 +50,10 @@ export class RemoteClient implements ClientHost {
 
   udp(payload: string, options: ExchangeOptions = {}): Promise<StreamOutcome> {
     return this.call({ op: 'udp', payload, options }, options.timeoutMs);
+  }
+
+  transfer(options: TransferOptions): Promise<TransferOutcome> {
+    return this.call({ op: 'transfer', options }, options.timeoutMs ?? TRANSFER_TIMEOUT_MS);
   }
 
   private held(reply: HeldReply): HeldExchange {

@@ -3,7 +3,9 @@
 import { Agent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { createSocket } from 'node:dgram';
+import { createHash } from 'node:crypto';
 import { BACKEND_HEADER, HOLD_PATH, backendOfReply } from '../agent/protocol.ts';
+import { BYTES_MAX, BYTES_PATH, SHA256_PATH, ByteStream, byteChunks, type Sha256Reply } from '../agent/byte-stream.ts';
 import type { Endpoint } from '../types.ts';
 import type {
   ClientHost,
@@ -13,10 +15,20 @@ import type {
   HttpRequest,
   HttpSession,
   StreamOutcome,
+  TransferOptions,
+  TransferOutcome,
+  TransferReply,
 } from '../topology.ts';
 
 const DEFAULT_TIMEOUT_MS = 5_000;
+const TRANSFER_TIMEOUT_MS = 60_000;
+/** How much of a reply body a transfer keeps for its error message or JSON (the rest is drained). */
+const REPLY_KEEP_BYTES = 64 * 1024;
 let holdCounter = 0;
+let transferCounter = 0;
+
+/** One direction of a transfer, before the two are put together. */
+type Leg<T> = { ok: true; value: T; backend: string | undefined; local: Endpoint } | { ok: false; error: string; local?: Endpoint };
 
 function localOf(socket: Socket | undefined | null): Endpoint {
   return { host: (socket?.localAddress ?? '').replace(/^::ffff:/, ''), port: socket?.localPort ?? 0 };
@@ -31,6 +43,35 @@ function headerMap(res: IncomingMessage): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
   return out;
+}
+
+/** Reads a reply body, keeping its first REPLY_KEEP_BYTES (enough for JSON or an error page). */
+function readSmallReply(res: IncomingMessage, done: (body: string) => void, failed: (err: Error) => void): void {
+  const kept: Buffer[] = [];
+  let size = 0;
+  res.on('data', (chunk: Buffer) => {
+    if (size < REPLY_KEEP_BYTES) kept.push(chunk.subarray(0, REPLY_KEEP_BYTES - size));
+    size += chunk.length;
+  });
+  res.on('error', failed);
+  res.on('end', () => done(Buffer.concat(kept).toString('utf8')));
+  res.on('close', () => failed(new Error('the connection closed during the reply'))); // no-op after end
+}
+
+function snippet(body: string): string {
+  const line = body.trim().replace(/\s+/g, ' ');
+  return JSON.stringify(line.length > 120 ? `${line.slice(0, 120)}…` : line);
+}
+
+/** The agent's POST /sha256 reply; `peer` optional so that a reply from elsewhere still parses. */
+function parseSha256Reply(body: string): (Omit<Sha256Reply, 'peer'> & { peer?: string }) | undefined {
+  try {
+    const r = JSON.parse(body) as Partial<Sha256Reply> | null;
+    if (typeof r?.bytes === 'number' && typeof r.sha256 === 'string') return { bytes: r.bytes, sha256: r.sha256, ...(typeof r.peer === 'string' ? { peer: r.peer } : {}) };
+  } catch {
+    // not JSON: the caller reports the body
+  }
+  return undefined;
 }
 
 export class LoopbackClient implements ClientHost {
@@ -228,6 +269,179 @@ export class LoopbackClient implements ClientHost {
         local = { host: a.address, port: a.port };
         sock.send(payload, this.entry.port, this.entry.host);
       });
+    });
+  }
+
+  async transfer(options: TransferOptions): Promise<TransferOutcome> {
+    const started = performance.now();
+    const { upBytes = 0, downBytes = 0, timeoutMs = TRANSFER_TIMEOUT_MS } = options;
+    for (const [name, n] of [['upBytes', upBytes], ['downBytes', downBytes]] as const) {
+      if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`transfer: ${name} must be a whole number of bytes, got ${n}`);
+    }
+    if (downBytes > BYTES_MAX) throw new RangeError(`transfer: downBytes is at most ${BYTES_MAX} (1 GiB), the agent's limit; got ${downBytes}`);
+    if (upBytes === 0 && downBytes === 0) throw new RangeError('transfer: nothing to do; give upBytes or downBytes');
+    const deadline = started + timeoutMs;
+    const seed = `${this.address}/${process.pid}/${++transferCounter}`;
+    const elapsedMs = () => performance.now() - started;
+    const failed = (direction: string, leg: { error: string; local?: Endpoint }): TransferOutcome => ({
+      ok: false,
+      error: `${direction}: ${leg.error}`,
+      elapsedMs: elapsedMs(),
+      ...(leg.local ? { local: leg.local } : {}),
+    });
+
+    let up: TransferReply['up'];
+    let down: TransferReply['down'];
+    let last: { backend: string | undefined; local: Endpoint } | undefined;
+    if (upBytes > 0) {
+      const leg = await this.upload(upBytes, `${seed}/up`, deadline, timeoutMs);
+      if (!leg.ok) return failed('up', leg);
+      up = leg.value;
+      last = leg;
+    }
+    if (downBytes > 0) {
+      const leg = await this.download(downBytes, `${seed}/down`, deadline, timeoutMs);
+      if (!leg.ok) return failed('down', leg);
+      down = leg.value;
+      last = leg;
+    }
+    if (!last) throw new Error('unreachable: a transfer with no direction');
+    return { ok: true, backend: last.backend, ...(up ? { up } : {}), ...(down ? { down } : {}), local: last.local, elapsedMs: elapsedMs() };
+  }
+
+  /** POST /sha256 with `total` bytes of the stream for `seed`, generated and hashed as the socket takes them. */
+  private upload(total: number, seed: string, deadline: number, timeoutMs: number): Promise<Leg<NonNullable<TransferReply['up']>>> {
+    return new Promise((resolve) => {
+      const hash = createHash('sha256');
+      let sent = 0;
+      let generated = false;
+      let connected = false;
+      let local: Endpoint | undefined;
+      let settled = false;
+      const finish = (leg: Leg<NonNullable<TransferReply['up']>>) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (!leg.ok) req.destroy();
+        resolve(leg);
+      };
+      const fail = (what: string) => finish({ ok: false, error: connected ? `sent ${sent} of ${total} bytes, then ${what}` : what, ...(local ? { local } : {}) });
+      const req = httpRequest({
+        host: this.entry.host,
+        port: this.entry.port,
+        localAddress: this.address,
+        method: 'POST',
+        path: SHA256_PATH,
+        agent: false,
+        headers: { connection: 'close', 'content-type': 'application/octet-stream', 'content-length': String(total) },
+      });
+      const chunks = byteChunks(seed, total);
+      const pump = () => {
+        for (;;) {
+          if (settled) return;
+          const next = chunks.next();
+          if (next.done) {
+            generated = true;
+            req.end();
+            return;
+          }
+          hash.update(next.value);
+          sent += next.value.length;
+          if (!req.write(next.value)) {
+            req.once('drain', pump);
+            return;
+          }
+        }
+      };
+      const timer = setTimeout(() => fail(`timeout after ${timeoutMs} ms`), Math.max(0, deadline - performance.now()));
+      req.on('socket', (s) => {
+        if (s.localPort) local = localOf(s);
+        if (!s.connecting) connected = true;
+        else
+          s.once('connect', () => {
+            connected = true;
+            local = localOf(s);
+          });
+      });
+      req.on('error', (err) => fail(errorText(err)));
+      req.on('response', (res) => {
+        local ??= localOf(res.socket);
+        readSmallReply(res, (body) => {
+          if (res.statusCode !== 200) return fail(`HTTP ${res.statusCode} instead of 200: ${snippet(body)}`);
+          const reply = parseSha256Reply(body);
+          if (!reply) return fail(`the reply is not the agent's {bytes, sha256} JSON: ${snippet(body)}`);
+          // A reply before the whole upload went out cannot match, whatever it says.
+          const match = generated && reply.bytes === total && reply.sha256 === hash.digest('hex');
+          finish({
+            ok: true,
+            value: { bytes: reply.bytes, match, ...(reply.peer !== undefined ? { peer: reply.peer } : {}) },
+            backend: res.headers[BACKEND_HEADER] as string | undefined,
+            local: local ?? localOf(res.socket),
+          });
+        }, (err) => fail(errorText(err)));
+      });
+      pump();
+    });
+  }
+
+  /** GET /bytes?n=total; hashes what arrives beside the same number of bytes of the expected stream. */
+  private download(total: number, seed: string, deadline: number, timeoutMs: number): Promise<Leg<NonNullable<TransferReply['down']>>> {
+    return new Promise((resolve) => {
+      const got = createHash('sha256');
+      const want = createHash('sha256');
+      const expected = new ByteStream(seed);
+      let received = 0;
+      let responded = false;
+      let local: Endpoint | undefined;
+      let settled = false;
+      const finish = (leg: Leg<NonNullable<TransferReply['down']>>) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (!leg.ok) req.destroy();
+        resolve(leg);
+      };
+      const fail = (what: string) => finish({ ok: false, error: responded ? `received ${received} of ${total} bytes, then ${what}` : what, ...(local ? { local } : {}) });
+      const req = httpRequest({
+        host: this.entry.host,
+        port: this.entry.port,
+        localAddress: this.address,
+        method: 'GET',
+        path: `${BYTES_PATH}?n=${total}&seed=${encodeURIComponent(seed)}`,
+        agent: false,
+        headers: { connection: 'close' },
+      });
+      const timer = setTimeout(() => fail(`timeout after ${timeoutMs} ms`), Math.max(0, deadline - performance.now()));
+      req.on('socket', (s) => {
+        if (s.localPort) local = localOf(s);
+        else s.once('connect', () => (local = localOf(s)));
+      });
+      req.on('error', (err) => fail(errorText(err)));
+      req.on('response', (res) => {
+        local ??= localOf(res.socket);
+        if (res.statusCode !== 200) {
+          readSmallReply(res, (body) => fail(`HTTP ${res.statusCode} instead of 200: ${snippet(body)}`), (err) => fail(errorText(err)));
+          return;
+        }
+        responded = true;
+        res.on('data', (chunk: Buffer) => {
+          received += chunk.length;
+          got.update(chunk);
+          want.update(expected.read(chunk.length));
+        });
+        res.on('error', (err) => fail(errorText(err)));
+        res.on('close', () => fail('the connection closed'));
+        res.on('end', () => {
+          if (received < total) return fail('the connection closed');
+          finish({
+            ok: true,
+            value: { bytes: received, match: received === total && got.digest('hex') === want.digest('hex') },
+            backend: res.headers[BACKEND_HEADER] as string | undefined,
+            local: local ?? localOf(res.socket),
+          });
+        });
+      });
+      req.end();
     });
   }
 }

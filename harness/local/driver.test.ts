@@ -107,6 +107,20 @@ describe('local driver', () => {
     expect(refused).toMatchObject({ ok: false, error: 'ECONNREFUSED' });
   });
 
+  it('20 MB up and down through the reference balancer: both checksums match, the backend is named', async () => {
+    const MB20 = 20_000_000;
+    for (const mode of ['tcp', 'http'] as const) {
+      await using topo = await startLocal({ target: await resolveTarget('reference'), plan: plan({ mode }) });
+      const outcome = await topo.clients[0]!.transfer({ upBytes: MB20, downBytes: MB20 });
+      expect(outcome, mode).toMatchObject({ ok: true, up: { bytes: MB20, match: true }, down: { bytes: MB20, match: true }, local: { host: '127.10.0.1' } });
+      const backend = outcome.ok ? outcome.backend : undefined;
+      expect(['b1', 'b2', 'b3'], mode).toContain(backend);
+      // The download's backend saw the GET; the balancer stands between client and backend.
+      const seen = (await topo.backend(backend!).records()).find((r) => r.path?.startsWith('/bytes?'));
+      expect(seen, mode).toMatchObject({ method: 'GET', path: expect.stringContaining(`n=${MB20}`) });
+    }
+  });
+
   it('Ctrl-C: a harness process stops everything it started and exits 130', async () => {
     const script = fileURLToPath(new URL('./fixtures/sigint-child.ts', import.meta.url));
     const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'pipe'] });
