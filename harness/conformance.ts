@@ -70,9 +70,11 @@ async function runOne(check: Check, options: ConformanceOptions, unavailable: st
   const missing = check.requires.filter((c) => !options.target.capabilities.includes(c));
   if (missing.length > 0) return { ...base, status: 'skip', reason: `target ${options.target.name} does not claim ${missing.join(', ')}` };
 
+  const plan = check.scenario(basePlan());
+  if (plan.lvs && !options.driver.forwardsPackets) return { ...base, status: 'skip', reason: `LVS ${plan.lvs.mode.toUpperCase()} needs hosts on real L2 segments: run with --driver containers (driver ${options.driver.name} does not build them)` };
   let topology;
   try {
-    topology = await options.driver.start({ target: options.target, plan: check.scenario(basePlan()), clients: check.clients ?? 1 }, { ...options.startOptions, log });
+    topology = await options.driver.start({ target: options.target, plan, clients: check.clients ?? 1 }, { ...options.startOptions, log });
   } catch (err) {
     return { ...base, status: 'fail', reason: `could not start the topology: ${(err as Error).message}` };
   }

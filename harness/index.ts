@@ -11,3 +11,4 @@ export { parseTargetFile, loadTargetFile, targetFileSchema, TARGET_FILE_SCHEMA, 
 export { referenceTarget, referenceConfig } from './targets/reference.ts';
 export { runConformance, selectChecks, basePlan, globToRegExp, type ConformanceOptions } from './conformance.ts';
 export { nodeCommand } from './node-command.ts';
+export { lvsView, subtract as subtractCounters, type LvsView, type WireCounters, type ArpAnswers } from './lvs-view.ts';

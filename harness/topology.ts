@@ -25,6 +25,8 @@ export interface Driver {
   readonly name: string;
   /** Whether this driver can run here (e.g. no container engine), with the reason when not. */
   available(): Promise<{ ok: true } | { ok: false; reason: string }>;
+  /** Whether it builds real L2 segments between separate hosts, as LVS scenarios (ScenarioPlan.lvs) need. */
+  readonly forwardsPackets?: boolean;
   /** Starts backends, the balancer (rendered by the target from the placed scenario) and clients.
    *  On failure everything already started is stopped before the promise rejects. */
   start(spec: TopologySpec, options?: StartOptions): Promise<StartedTopology>;

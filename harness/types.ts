@@ -30,6 +30,22 @@ export interface ScenarioHealth {
   fall: number;
 }
 
+/** A packet-forwarding (LVS) service instead of a terminating proxy: the balancer rewrites packets
+ *  and the backends are real servers. Needs a driver that builds real L2 segments (containers). */
+export interface LvsPlan {
+  mode: 'nat' | 'dr' | 'tun';
+  /** TUN only; default ipip. */
+  encapsulation?: 'ipip' | 'gre';
+}
+
+/** An LVS service as the driver placed it. */
+export interface LvsPlacement extends LvsPlan {
+  /** The virtual IP: an address on the client-facing segment that no host's kernel owns. */
+  vip: string;
+  /** The balancer's interface names: outside faces the clients (NAT) or the shared segment (DR/TUN); inside faces the real servers (NAT). */
+  interfaces: { outside: string; inside?: string };
+}
+
 /** What a check asks of the balancer under test. Targets render their own config from it. */
 export interface Scenario {
   mode: 'http' | 'tcp' | 'udp';
@@ -43,6 +59,8 @@ export interface Scenario {
   backends: ScenarioBackend[];
   health?: ScenarioHealth;
   proxyProtocol?: 'v1' | 'v2';
+  /** Set for LVS scenarios: listen is VIP:port, backends are the real servers (in DR/TUN on the listen port). */
+  lvs?: LvsPlacement;
 }
 
 /** What a target hands to a driver: files to write and the command that runs the balancer. */
@@ -82,6 +100,8 @@ export interface ScenarioPlan {
   proxyProtocol?: Scenario['proxyProtocol'];
   /** Ask the driver for an admin endpoint (targets that have one render it). */
   admin?: boolean;
+  /** A packet-forwarding service (mode is then tcp or udp, the forwarded protocol). */
+  lvs?: LvsPlan;
 }
 
 /** What a check's run() gets: the started topology and what the target claims. Checks drive

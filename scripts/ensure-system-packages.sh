@@ -13,6 +13,7 @@ declare -A wanted=(
   [dockerd]=docker.io
   [nft]=nftables
   [ip]=iproute2
+  [arping]=iputils-arping   # LVS-DR check: who answers ARP for the VIP
 )
 
 missing=()

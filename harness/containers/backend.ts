@@ -29,6 +29,8 @@ export class ContainerBackend implements BackendHost {
     private readonly client: ContainerRuntimeClient,
     /** argv prefix that runs the agent's main.ts inside the container (node --import tsx …/main.ts). */
     private readonly agentCommand: string[],
+    /** Where the agent listens; an LVS-DR/TUN real server must also accept on the VIP (0.0.0.0). */
+    private readonly bindHost: string = address,
   ) {
     this.agent = new AgentControlClient(id, () => `${this.address}:${AGENT_CONTROL_PORT}`, () => this.running);
   }
@@ -45,7 +47,7 @@ export class ContainerBackend implements BackendHost {
     if (this.running) return;
     let resolveReady!: (r: AgentReady) => void;
     const ready = new Promise<AgentReady>((r) => (resolveReady = r));
-    const argv = [...this.agentCommand, '--id', this.id, '--host', this.address, '--port', String(BACKEND_PORT), '--control-port', String(AGENT_CONTROL_PORT)];
+    const argv = [...this.agentCommand, '--id', this.id, '--host', this.bindHost, '--port', String(BACKEND_PORT), '--control-port', String(AGENT_CONTROL_PORT)];
     const proc = await startRemoteProcess(this.client, this.containerId, argv, {
       label: `backend ${this.id}`,
       onStdoutLine: (line) => {

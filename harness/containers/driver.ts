@@ -11,10 +11,12 @@ import { trackTeardown } from '../local/cleanup.ts';
 import type { Driver, StartedTopology, StartOptions, TopologySpec } from '../topology.ts';
 import type { Endpoint, Scenario, TargetLaunch } from '../types.ts';
 import { connectEngine } from '../../docker/index.ts';
-import { ContainerBackend } from './backend.ts';
+import { BACKEND_PORT, ContainerBackend } from './backend.ts';
 import { RemoteClient } from './remote-client.ts';
 import { startRemoteProcess, type RemoteProcess } from './remote-process.ts';
 import { twoArmed } from './shapes.ts';
+import { lvsShape, prepareLvs, startRealServerAgents } from './lvs.ts';
+import type { LvsView } from '../lvs-view.ts';
 import { startContainerTopology, type ContainerHost, type StartedContainerTopology } from './topology.ts';
 
 export const LISTEN_PORT = 8000;
@@ -35,6 +37,8 @@ const CLIENT_READY_TIMEOUT_MS = 60_000;
  *  checks that need a host's shell (captures, sysctls, packet-level tools). */
 export interface ContainerDriverTopology extends StartedTopology {
   readonly containers: StartedContainerTopology;
+  /** LVS scenarios: the VIP and the wire evidence (see harness/lvs-view.ts). */
+  readonly lvs?: LvsView;
 }
 
 export class ContainerTopologyError extends Error {
@@ -51,6 +55,7 @@ export function containerPathMapper(image: Pick<HostImage, 'kind' | 'projectDir'
 
 export const containersDriver: Driver = {
   name: 'containers',
+  forwardsPackets: true,
   async available() {
     const probe = await probeEngine();
     return probe.ok ? { ok: true } : { ok: false, reason: `no container engine: ${probe.reason} (run docker/ensure-engine.sh)` };
@@ -62,7 +67,9 @@ export async function startContainers(spec: TopologySpec, options: StartOptions 
   const log = options.log ?? (() => {});
   const started = Date.now();
   const client = await connectEngine();
-  const topology = await startContainerTopology(twoArmed({ clients: spec.clients ?? 1, backends: spec.plan.backends.length }), { log });
+  const lvsPlan = spec.plan.lvs;
+  const shape = lvsPlan ? lvsShape(lvsPlan, spec.clients ?? 1, spec.plan.backends.length) : twoArmed({ clients: spec.clients ?? 1, backends: spec.plan.backends.length });
+  const topology = await startContainerTopology(shape, { log });
   // The local driver's signal handler exits the process once its teardowns finish: make it wait for ours.
   const untrack = trackTeardown(() => topology.stop());
   let stopping: Promise<void> | undefined;
@@ -83,27 +90,35 @@ export async function startContainers(spec: TopologySpec, options: StartOptions 
     const clientHosts = hostsOf('client');
     const balancerHost = topology.hosts['balancer'] as ContainerHost;
 
+    // LVS: the VIP and the counters first (clients are told where to send), real servers set up beside the agents.
+    const lvs = lvsPlan ? await prepareLvs(topology, lvsPlan) : undefined;
+    const realServersReady = lvs ? startRealServerAgents(topology, lvs.placement, client, toContainer) : Promise.resolve([]);
+    realServersReady.catch(() => {}); // awaited below
+    const directServerReturn = lvsPlan !== undefined && lvsPlan.mode !== 'nat';
     const backends = spec.plan.backends.map((b, i) => {
       const host = backendHosts[i] as ContainerHost;
-      return new ContainerBackend(b.id, b.weight, host.address, host.containerId, client, [node, '--import', toContainer(TSX), toContainer(AGENT_MAIN)]);
+      const agent = [node, '--import', toContainer(TSX), toContainer(AGENT_MAIN)];
+      return new ContainerBackend(b.id, b.weight, host.address, host.containerId, client, agent, directServerReturn ? '0.0.0.0' : host.address);
     });
     // Client agents need nothing else to start (they connect only when asked): start them meanwhile.
-    const listenHost = balancerHost.addresses['front'] as string;
+    // DR/TUN cannot change the port: the VIP listens on the real servers' port.
+    const listen: Endpoint = lvs ? { host: lvs.placement.vip, port: directServerReturn ? BACKEND_PORT : LISTEN_PORT } : { host: balancerHost.addresses['front'] as string, port: LISTEN_PORT };
     const clientsStarting = settle(
       clientHosts.map(async (host) => {
-        const proc = await startClientAgent(host, { host: listenHost, port: LISTEN_PORT }, [node, '--import', toContainer(TSX), toContainer(CLIENT_AGENT_MAIN)], client);
+        const proc = await startClientAgent(host, listen, [node, '--import', toContainer(TSX), toContainer(CLIENT_AGENT_MAIN)], client);
         return { proc, remote: new RemoteClient(host.address, `http://${host.address}:${proc.controlPort}`) };
       }),
     );
     clientsStarting.catch(() => {}); // awaited below; teardown covers a failure either way
     await settle(backends.map((b) => b.start()));
+    await realServersReady;
 
-    const front = listenHost;
-    const listen: Endpoint = { host: front, port: LISTEN_PORT };
-    const { backends: _planned, admin: wantsAdmin, ...rest } = spec.plan;
+    const front = balancerHost.addresses[lvsPlan?.mode === 'nat' || !lvsPlan ? 'front' : 'segment'] as string;
+    const { backends: _planned, admin: wantsAdmin, lvs: _lvsPlan, ...rest } = spec.plan;
     const scenario: Scenario = {
       ...rest,
       listen,
+      ...(lvs ? { lvs: lvs.placement } : {}),
       ...(wantsAdmin ? { admin: { host: front, port: ADMIN_PORT } } : {}),
       backends: backends.map((b) => ({ id: b.id, weight: b.weight, ...b.endpoint })),
     };
@@ -115,7 +130,11 @@ export async function startContainers(spec: TopologySpec, options: StartOptions 
     log(`${spec.target.name} up on ${listen.host}:${listen.port} in a container with ${backends.length} backends and ${clients.length} client(s), in ${Date.now() - started} ms`);
 
     // Spread keeps Symbol.asyncDispose (an own enumerable property).
-    return { ...startedTopology({ scenario, entry: listen, clients: clients.map((c) => c.remote), backends, balancer, balancerDescription: `${balancer.description} on ${listen.host}:${listen.port}`, stop }), containers: topology };
+    return {
+      ...startedTopology({ scenario, entry: listen, clients: clients.map((c) => c.remote), backends, balancer, balancerDescription: `${balancer.description} on ${listen.host}:${listen.port}`, stop }),
+      containers: topology,
+      ...(lvs ? { lvs: lvs.view } : {}),
+    };
   } catch (err) {
     await stop();
     throw err;

@@ -32,6 +32,9 @@ class HostContainer extends GenericContainer {
   protected override async beforeContainerCreated(): Promise<void> {
     const { host, networks } = this.setup;
     this.hostConfig.Sysctls = host.sysctls;
+    if (host.spec.devices.length > 0) {
+      this.hostConfig.Devices = host.spec.devices.map((d) => ({ PathOnHost: d, PathInContainer: d, CgroupPermissions: 'rwm' }));
+    }
     const primary = networks[host.primaryNetwork] as CreatedNetwork;
     this.createOpts.NetworkingConfig = {
       EndpointsConfig: { [primary.name]: { IPAMConfig: { IPv4Address: host.addresses[host.primaryNetwork] as string } } },

@@ -39,6 +39,8 @@ const hostSpec = z.strictObject({
       }
     })
     .default({}),
+  /** Device nodes to pass in (an LVS-TUN real server needs /dev/net/tun for userspace decapsulation). */
+  devices: z.array(z.enum(['/dev/net/tun'])).default([]),
   /** Default route via this host (a NAT real server's gateway is the balancer). No default route otherwise. */
   gateway: name.optional(),
   /** Extra routes: reach network `to` via host `via` (a client behind a router). */

@@ -55,7 +55,8 @@ export async function startLocal(spec: TopologySpec, options: LocalStartOptions 
     if (!(await portIsFree(BALANCER_HOST, port))) throw new TopologyStartError(`target ${spec.target.name}: listen address ${BALANCER_HOST}:${port} is already in use`);
     const listen: Endpoint = { host: BALANCER_HOST, port };
     const admin = spec.plan.admin ? { host: BALANCER_HOST, port: await freePort(BALANCER_HOST) } : undefined;
-    const { backends: planned, admin: _wantsAdmin, ...rest } = spec.plan;
+    const { backends: planned, admin: _wantsAdmin, lvs, ...rest } = spec.plan;
+    if (lvs) throw new TopologyStartError(`LVS ${lvs.mode.toUpperCase()} forwards packets between hosts on real L2 segments: use --driver containers`);
     const scenario: Scenario = {
       ...rest,
       listen,

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { schedulerNames } from '../../reference/index.ts';
 import type { Capability, Scenario, Target, TargetLaunch } from '../types.ts';
+import { LVS_CAPABILITIES, renderLvs } from './reference-lvs.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/fulcrum.js', import.meta.url));
 const PACKAGE_JSON = new URL('../../package.json', import.meta.url);
@@ -22,6 +23,7 @@ export const REFERENCE_CAPABILITIES: readonly Capability[] = [
   'proxy-protocol:v2',
   'health:tcp',
   'health:http',
+  ...LVS_CAPABILITIES,
   ...schedulerNames().map((a) => `algorithm:${a}`),
 ];
 
@@ -64,6 +66,7 @@ export function referenceTarget(): Target {
       }
     },
     render(scenario: Scenario): TargetLaunch {
+      if (scenario.lvs) return renderLvs(scenario);
       return {
         files: [{ path: 'lb.yaml', content: stringify(referenceConfig(scenario)) }],
         command: [process.execPath, BIN, 'serve', '--config', '{{dir}}/lb.yaml'],
