@@ -7,6 +7,7 @@ import { xffCheck, forwardedCheck } from './source/forwarded-for.ts';
 import { l4PeerCheck, proxyV1Check, proxyV2Check } from './source/l4.ts';
 import { failoverCheck } from './health/failover.ts';
 import { algorithmChecks } from './algorithms/index.ts';
+import { lvsChecks } from './lvs/index.ts';
 import type { Check } from '../harness/index.ts';
 
 export const allChecks: readonly Check[] = [
@@ -21,6 +22,7 @@ export const allChecks: readonly Check[] = [
   proxyV2Check,
   failoverCheck,
   ...algorithmChecks,
+  ...lvsChecks,
 ];
 
 export { rrCheck, wrrCheck, lcCheck, randomCheck, xffCheck, forwardedCheck, l4PeerCheck, proxyV1Check, proxyV2Check, failoverCheck };

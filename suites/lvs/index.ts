@@ -1,0 +1,12 @@
+// The LVS checks (packet forwarding: NAT, DR, TUN), grouped by mode so a run reads mode by mode.
+import type { Check } from '../../harness/index.ts';
+import { arpCheck } from './arp.ts';
+import { lvsFailoverChecks } from './failover.ts';
+import { LVS_MODES } from './plan.ts';
+import { returnPathChecks } from './return-path.ts';
+import { sourceChecks } from './source.ts';
+
+const all: readonly Check[] = [...returnPathChecks, ...sourceChecks, arpCheck, ...lvsFailoverChecks];
+
+export const lvsChecks: readonly Check[] = LVS_MODES.flatMap((mode) => all.filter((c) => c.id.startsWith(`lvs.${mode}.`)));
+export { arpCheck, lvsFailoverChecks, returnPathChecks, sourceChecks };
