@@ -2,11 +2,12 @@
 import type { Check } from '../../harness/index.ts';
 import { arpCheck } from './arp.ts';
 import { lvsFailoverChecks } from './failover.ts';
+import { largeTransferChecks } from './large-transfer.ts';
 import { LVS_MODES } from './plan.ts';
 import { returnPathChecks } from './return-path.ts';
 import { sourceChecks } from './source.ts';
 
-const all: readonly Check[] = [...returnPathChecks, ...sourceChecks, arpCheck, ...lvsFailoverChecks];
+const all: readonly Check[] = [...returnPathChecks, ...sourceChecks, ...largeTransferChecks, arpCheck, ...lvsFailoverChecks];
 
 export const lvsChecks: readonly Check[] = LVS_MODES.flatMap((mode) => all.filter((c) => c.id.startsWith(`lvs.${mode}.`)));
-export { arpCheck, lvsFailoverChecks, returnPathChecks, sourceChecks };
+export { arpCheck, largeTransferChecks, lvsFailoverChecks, returnPathChecks, sourceChecks };
