@@ -54,4 +54,13 @@ services:
 `);
     expect(p).toEqual(expect.arrayContaining([expect.stringMatching(/^services\[0\]\.port: NAT needs/), expect.stringMatching(/^services\[0\]\.algorithm: unknown algorithm "no-such"/)]));
   });
+
+  it('admin.listen: host:port (IPv4, name or [IPv6]); a bad value names the field', () => {
+    expect(parseLvsConfigText(ok, 'lvs.yaml').admin).toBeUndefined();
+    expect(parseLvsConfigText(`${ok}admin: { listen: "127.0.0.1:9000" }\n`, 'lvs.yaml').admin).toEqual({ listen: { host: '127.0.0.1', port: 9000 } });
+    expect(parseLvsConfigText(`${ok}admin: { listen: "[::1]:0" }\n`, 'lvs.yaml').admin).toEqual({ listen: { host: '::1', port: 0 } });
+    expect(problems(`${ok}admin: { listen: "127.0.0.1" }\n`)).toEqual([expect.stringMatching(/^admin\.listen: "127\.0\.0\.1" is not host:port/)]);
+    expect(problems(`${ok}admin: { listen: "127.0.0.1:70000" }\n`)).toEqual([expect.stringMatching(/^admin\.listen: /)]);
+    expect(problems(`${ok}admin: { port: 9000 }\n`)).toEqual(expect.arrayContaining([expect.stringMatching(/^admin/)]));
+  });
 });

@@ -2,6 +2,7 @@
 //
 //   interfaces: { outside: eth0, inside: eth1 }   # inside: the real servers' side (NAT, TUN); defaults to outside
 //   conntrack: { maxFlows: 1000000, removedServer: expire, timeouts: { tcpEstablished: 15m, udp: 5m } }
+//   admin: { listen: 127.0.0.1:9000 }             # optional HTTP/JSON admin channel (admin.ts); no authentication
 //   services:
 //     - { name: web, mode: dr, vip: 198.19.1.100, port: 80, protocol: tcp, algorithm: wlc,
 //         persistence: { timeout: 5m, netmask: 24 },
@@ -50,6 +51,17 @@ const serverAddress = z.string().transform((v, ctx) => {
   return { ip, port };
 });
 
+/** "127.0.0.1:9000", "localhost:9000" or "[::1]:9000"; port 0 picks a free port. */
+const listenAddress = z.string().transform((v, ctx) => {
+  const m = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(v.trim());
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || port > 65535) {
+    ctx.addIssue({ code: 'custom', message: `"${v}" is not host:port (e.g. "127.0.0.1:9000")` });
+    return z.NEVER;
+  }
+  return { host: m[1]!.replace(/^\[(.*)\]$/, '$1'), port };
+});
+
 const ifname = z.string().regex(/^[A-Za-z0-9_.@-]{1,15}$/, 'is not an interface name');
 
 export const lvsBackendSchema = z.strictObject({
@@ -92,11 +104,17 @@ export const lvsServiceSchema = z
     s.backends.forEach((b, i) => {
       if (seen.has(b.id)) ctx.addIssue({ code: 'custom', path: ['backends', i, 'id'], message: `duplicate id "${b.id}"` });
       seen.add(b.id);
-      if (s.mode !== 'nat' && b.address.port !== undefined && b.address.port !== s.port) {
-        ctx.addIssue({ code: 'custom', path: ['backends', i, 'address'], message: `${s.mode.toUpperCase()} cannot change the port: leave it out or use ${s.port}` });
-      }
+      for (const issue of backendIssues(s, b)) ctx.addIssue({ code: 'custom', path: ['backends', i, issue.field], message: issue.message });
     });
   });
+
+/** What a backend must satisfy within its service, at load time and when added at runtime (admin channel). */
+export function backendIssues(service: { mode: 'nat' | 'dr' | 'tun'; port: number }, b: { address: { port?: number | undefined } }): { field: 'address'; message: string }[] {
+  if (service.mode !== 'nat' && b.address.port !== undefined && b.address.port !== service.port) {
+    return [{ field: 'address', message: `${service.mode.toUpperCase()} cannot change the port: leave it out or use ${service.port}` }];
+  }
+  return [];
+}
 
 const timeoutsSchema = z
   .strictObject({
@@ -127,6 +145,8 @@ export const lvsConfigSchema = z
         sloppyTcp: false,
       }),
     services: z.array(lvsServiceSchema).min(1, 'needs at least one service'),
+    /** HTTP/JSON admin channel (admin.ts): stats, services, add/change/remove real servers. Unauthenticated: keep it on loopback. */
+    admin: z.strictObject({ listen: listenAddress }).optional(),
   })
   .superRefine((c, ctx) => {
     const names = new Set<string>();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseLvsConfig } from './config.ts';
-import { LINK_INSIDE, LINK_OUTSIDE, LvsEngine, type Link } from './engine.ts';
+import { InvalidServerError, LINK_INSIDE, LINK_OUTSIDE, LvsEngine, UnknownServerError, UnknownServiceError, type Link } from './engine.ts';
 import { Output } from './output.ts';
 import { ARP_FRAME_LEN, ARP_REPLY, BROADCAST_MAC, arpRequest, readArp, writeArpFrame } from './packet/arp.ts';
 import { checksum, fold, sumWords, write16 } from './packet/checksum.ts';
@@ -319,5 +319,132 @@ describe('LVS engine: TUN', () => {
       expect(rig.engine.stats.forwarded.tun, name).toBe(4);
       expect(rig.engine.stats.dropped.noServer, name).toBe(0);
     }
+  });
+});
+
+describe('LVS engine: runtime changes (ipvsadm -a/-e/-d, the admin channel)', () => {
+  const RS3 = { ip: '198.19.2.13', mac: '02:00:00:00:02:13' };
+  const idOf = (mac: string) => ({ [RS_MAC['198.19.2.11']!]: 'rs1', [RS_MAC['198.19.2.12']!]: 'rs2', [RS3.mac]: 'rs3' })[mac];
+  /** A new TCP flow from client port `sport`: the id of the real server it went to. */
+  const connect = (rig: Rig, sport: number) => {
+    rig.fromClient({ flags: 0x02, sport });
+    return idOf(dstMac(rig.only(LINK_OUTSIDE)));
+  };
+  /** A mid-stream segment of that flow: where it went, or undefined when dropped. */
+  const segment = (rig: Rig, sport: number) => {
+    rig.fromClient({ flags: 0x10, sport, seq: 5000 });
+    const frames = rig.sent(LINK_OUTSIDE);
+    return frames.length === 0 ? undefined : idOf(dstMac(frames[0]!));
+  };
+
+  it('an added server gets no flows until its MAC is known, then takes its share; existing flows stay put', () => {
+    const rig = new Rig(service('dr'));
+    const before = [connect(rig, 1), connect(rig, 2)];
+    const put = rig.engine.putServer('svc', 'rs3', { address: { ip: parseIPv4(RS3.ip), port: undefined }, weight: 1 });
+    expect(put).toMatchObject({ added: true, previousWeight: undefined, server: { id: 'rs3', address: RS3.ip, weight: 1, usable: false, mac: null, activeFlows: 0 } });
+    for (let p = 10; p < 14; p++) expect(connect(rig, p)).not.toBe('rs3');
+    // The runner asks every 200 ms; the ARP request for the new server goes out on the outside link (DR).
+    rig.out.reset();
+    expect(rig.engine.resolveNeighbours(rig.out, rig.now)).toBe(1);
+    expect(formatIPv4(readArp(rig.sent(LINK_OUTSIDE)[0]!, ETH_HDR_LEN, ARP_FRAME_LEN)!.targetIp)).toBe(RS3.ip);
+    rig.arp(ARP_REPLY, RS3.ip, RS3.mac, LINK_OUTSIDE);
+    const after = [20, 21, 22].map((p) => connect(rig, p));
+    expect(new Set(after)).toEqual(new Set(['rs1', 'rs2', 'rs3']));
+    expect([segment(rig, 1), segment(rig, 2)]).toEqual(before);
+    const rs3 = rig.engine.describe()[0]!.backends.find((b) => b.id === 'rs3')!;
+    expect(rs3).toMatchObject({ usable: true, mac: RS3.mac, activeFlows: 1, totalFlows: 1 });
+  });
+
+  it('an added server whose MAC is already known is usable at once; a NAT server joins the packet filter', () => {
+    const rig = new Rig(service('nat'));
+    rig.arp(ARP_REPLY, RS3.ip, RS3.mac, LINK_INSIDE);
+    expect(rig.engine.filterAddresses().sources.map(formatIPv4).sort()).toEqual(['198.19.2.11', '198.19.2.12']);
+    const put = rig.engine.putServer('svc', 'rs3', { address: { ip: parseIPv4(RS3.ip), port: 9090 }, weight: 1 });
+    expect(put.server).toMatchObject({ address: `${RS3.ip}:9090`, usable: true, mac: RS3.mac });
+    expect(rig.engine.filterAddresses().sources.map(formatIPv4)).toContain(RS3.ip);
+    const ports = new Set<number>();
+    for (let p = 1; p <= 3; p++) {
+      rig.fromClient({ flags: 0x02, sport: p });
+      ports.add(destinationPort(ip(rig.only(LINK_INSIDE)), 20));
+    }
+    expect(ports).toEqual(new Set([8080, 9090]));
+    rig.engine.removeServer('svc', 'rs3');
+    expect(rig.engine.filterAddresses().sources.map(formatIPv4)).not.toContain(RS3.ip);
+  });
+
+  it('weight 0 through putServer quiesces (flows continue, new ones avoid it); a weight above 0 brings it back', () => {
+    const rig = new Rig(service('dr'));
+    const first = connect(rig, 1)!;
+    const other = first === 'rs1' ? 'rs2' : 'rs1';
+    expect(rig.engine.putServer('svc', first, { weight: 0 })).toMatchObject({ added: false, previousWeight: 1, server: { weight: 0, usable: true, activeFlows: 1 } });
+    for (let i = 0; i < 3; i++) expect(segment(rig, 1)).toBe(first);
+    for (let p = 2; p < 6; p++) expect(connect(rig, p)).toBe(other);
+    rig.engine.putServer('svc', first, { address: { ip: parseIPv4(first === 'rs1' ? '198.19.2.11' : '198.19.2.12'), port: undefined }, weight: 3 });
+    expect(new Set([6, 7, 8].map((p) => connect(rig, p)))).toContain(first);
+  });
+
+  it('removal during a TCP transfer: expire drops the flow at its next segment; reschedule moves it', () => {
+    for (const policy of ['expire', 'reschedule'] as const) {
+      const rig = new Rig(service('dr'), { removedServer: policy });
+      const first = connect(rig, 1)!;
+      connect(rig, 2);
+      expect(segment(rig, 1)).toBe(first);
+      const removed = rig.engine.removeServer('svc', first);
+      expect(removed).toEqual({ policy, flows: 1 });
+      expect(rig.engine.describe()[0]!.backends.map((b) => b.id)).toEqual([first === 'rs1' ? 'rs2' : 'rs1']);
+      if (policy === 'expire') {
+        expect(rig.engine.conntrack.size).toBe(1);
+        expect(segment(rig, 1)).toBeUndefined();
+        expect(rig.engine.stats.dropped.noFlow).toBe(1); // gone already, so a mid-stream segment has no flow
+      } else {
+        const moved = segment(rig, 1);
+        expect(moved).not.toBe(first);
+        expect(segment(rig, 1)).toBe(moved);
+        expect(rig.engine.describe()[0]!.backends[0]).toMatchObject({ activeFlows: 2, totalFlows: 2 });
+      }
+      // It is no longer resolved or asked for.
+      expect(rig.engine.neighbours.isWanted(parseIPv4(first === 'rs1' ? '198.19.2.11' : '198.19.2.12'))).toBe(false);
+    }
+  });
+
+  it('a removed id can be added again as a new server (fresh counters)', () => {
+    const rig = new Rig(service('dr'));
+    connect(rig, 1);
+    connect(rig, 2);
+    rig.engine.removeServer('svc', 'rs1');
+    const again = rig.engine.putServer('svc', 'rs1', { address: { ip: parseIPv4('198.19.2.11'), port: undefined }, weight: 2 });
+    expect(again).toMatchObject({ added: true, server: { id: 'rs1', weight: 2, usable: true, activeFlows: 0, totalFlows: 0 } });
+  });
+
+  it('health and MAC both gate an added server', () => {
+    const rig = new Rig(service('dr', { health: { type: 'tcp' } }));
+    rig.engine.putServer('svc', 'rs3', { address: { ip: parseIPv4(RS3.ip), port: undefined }, weight: 1 });
+    rig.engine.setUsable('svc', 'rs3', false);
+    rig.arp(ARP_REPLY, RS3.ip, RS3.mac, LINK_OUTSIDE);
+    const view = () => rig.engine.describe()[0]!.backends.find((b) => b.id === 'rs3')!;
+    expect(view()).toMatchObject({ usable: false, health: 'down', mac: RS3.mac });
+    rig.engine.setUsable('svc', 'rs3', true);
+    expect(view()).toMatchObject({ usable: true, health: 'up' });
+  });
+
+  it('refuses unknown services and servers, a missing or different address, and a port DR cannot use', () => {
+    const rig = new Rig(service('dr'));
+    const addr = { ip: parseIPv4(RS3.ip), port: undefined };
+    expect(() => rig.engine.putServer('nope', 'rs3', { address: addr, weight: 1 })).toThrow(UnknownServiceError);
+    expect(() => rig.engine.removeServer('svc', 'rs9')).toThrow(UnknownServerError);
+    expect(() => rig.engine.removeServer('nope', 'rs1')).toThrow(UnknownServiceError);
+    const invalid = (f: () => unknown) => {
+      try {
+        f();
+      } catch (err) {
+        expect(err).toBeInstanceOf(InvalidServerError);
+        return (err as Error).message;
+      }
+      throw new Error('expected an InvalidServerError');
+    };
+    expect(invalid(() => rig.engine.putServer('svc', 'rs3', { weight: 1 }))).toBe('address: is required to add a real server');
+    expect(invalid(() => rig.engine.putServer('svc', 'rs1', { address: addr, weight: 1 }))).toMatch(/^address: real server "rs1" is 198\.19\.2\.11; to move it/);
+    expect(invalid(() => rig.engine.putServer('svc', 'rs3', { address: { ip: addr.ip, port: 81 }, weight: 1 }))).toMatch(/^address: DR cannot change the port/);
+    expect(rig.engine.describe()[0]!.backends.map((b) => b.id)).toEqual(['rs1', 'rs2']);
   });
 });

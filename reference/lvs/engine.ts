@@ -4,19 +4,20 @@
 // clock here: the runner (runner.ts) owns sockets and timers and passes time in.
 import { schedulerFactory } from '../algorithms/index.ts';
 import type { BackendView, PickContext, Scheduler } from '../algorithms/index.ts';
-import type { LvsBackendConfig, LvsConfig, LvsServiceConfig } from './config.ts';
+import { backendIssues, type LvsBackendConfig, type LvsConfig, type LvsServiceConfig } from './config.ts';
 import { ConnTable } from './conntrack.ts';
 import { Neighbours } from './neighbours.ts';
 import type { Output } from './output.ts';
 import { ARP_FRAME_LEN, ARP_REPLY, ARP_REQUEST, BROADCAST_MAC, arpReplyFor, arpRequest, readArp, writeArpFrame } from './packet/arp.ts';
 import { read16 } from './packet/checksum.ts';
 import { encapsulate, encapsulationOverhead, writeOuterHeader, type Encapsulation, type OuterHeader } from './packet/encap.ts';
-import { ETHERTYPE_ARP, ETHERTYPE_IPV4, ETHERTYPE_IPV6, ETH_HDR_LEN, writeEthernet } from './packet/ethernet.ts';
+import { ETHERTYPE_ARP, ETHERTYPE_IPV4, ETHERTYPE_IPV6, ETH_HDR_LEN, formatMac, writeEthernet } from './packet/ethernet.ts';
 import { fragmentCount, writeFragment } from './packet/fragment.ts';
 import {
   PROTO_TCP,
   PROTO_UDP,
   decrementTtl,
+  formatIPv4,
   ipDestination,
   ipDontFragment,
   ipHeaderLength,
@@ -77,8 +78,15 @@ export type DropReason =
 /** A real server as the scheduler sees it (BackendView) plus where it is. */
 export class RealServer implements BackendView {
   weight: number;
+  /** What schedulers read: healthy, MAC known and not removed (the engine keeps it in step). */
   usable = true;
+  /** The health checks' verdict (health.ts); true without health checks. */
+  healthy = true;
+  /** False for a server added at runtime until its MAC is known: no new flows before. */
+  resolved = true;
   removed = false;
+  /** Flows scheduled (or rescheduled) to this server since it was added. */
+  scheduled = 0;
   constructor(
     readonly id: string,
     readonly index: number,
@@ -105,6 +113,54 @@ interface Service {
   readonly overhead: number;
 }
 
+/** The new state of a real server for PUT (admin channel): address only when adding it. */
+export interface ServerChange {
+  address?: LvsBackendConfig['address'] | undefined;
+  weight: number;
+}
+
+export interface PutResult {
+  added: boolean;
+  /** The weight before a change (undefined when added). */
+  previousWeight: number | undefined;
+  server: ServerView;
+}
+
+export interface RemoveResult {
+  /** conntrack.removedServer */
+  policy: 'expire' | 'reschedule';
+  /** Flows expired now (expire) or left to be moved on their next packet (reschedule). */
+  flows: number;
+}
+
+/** A real server as the admin channel shows it. */
+export interface ServerView {
+  id: string;
+  /** "198.19.2.11" or, with a port (NAT), "198.19.2.11:8080". */
+  address: string;
+  weight: number;
+  /** May take new flows: healthy, MAC known, not removed (weight 0 still counts as usable: quiesced). */
+  usable: boolean;
+  /** Only for services with health checks. */
+  health?: 'up' | 'down';
+  /** null until the balancer knows it; a server added at runtime gets no flows before. */
+  mac: string | null;
+  /** Flows in the table now (any state): what lc/wlc read as `active`. */
+  activeFlows: number;
+  /** Flows scheduled or rescheduled to it since it was added. */
+  totalFlows: number;
+}
+
+export interface ServiceView {
+  name: string;
+  mode: LvsServiceConfig['mode'];
+  vip: string;
+  port: number;
+  protocol: LvsServiceConfig['protocol'];
+  algorithm: LvsServiceConfig['algorithm'];
+  backends: ServerView[];
+}
+
 export interface EngineClock {
   /** Monotonic milliseconds. */
   now(): number;
@@ -118,6 +174,8 @@ export class LvsEngine {
   private readonly services: Service[] = [];
   private readonly byVip = new Map<number, Service[]>();
   private readonly servers: (RealServer | undefined)[] = [];
+  /** Servers added at runtime whose MAC is not known yet. */
+  private readonly pending = new Set<RealServer>();
   private ipId = 1;
   private readonly pickContext: { key: number; now: () => number; rng: () => number };
   readonly stats: EngineStats = {
@@ -150,45 +208,93 @@ export class LvsEngine {
     return { destinations, sources };
   }
 
-  // ---- control: health, weights, membership ----
+  // ---- control: health, weights, membership (ipvsadm -e/-a/-d; the admin channel calls these) ----
 
+  /** The health checks' verdict: an unhealthy server gets no new flows; its flows continue. */
   setUsable(service: string, id: string, usable: boolean): void {
     const { svc, server } = this.lookupServer(service, id);
-    server.usable = usable;
-    svc.scheduler.update(svc.servers);
+    server.healthy = usable;
+    this.refresh(svc, server);
   }
 
+  /** Weight 0 quiesces: existing flows continue, no new ones. */
   setWeight(service: string, id: string, weight: number): void {
     const { svc, server } = this.lookupServer(service, id);
     server.weight = weight;
     svc.scheduler.update(svc.servers);
   }
 
-  addServer(service: string, backend: LvsBackendConfig): void {
-    const svc = this.services.find((s) => s.config.name === service);
-    if (!svc) throw new UnknownServerError(service, backend.id);
+  /** Adds a real server. Until its MAC is known (resolveNeighbours asks) it gets no flows. */
+  addServer(service: string, backend: LvsBackendConfig): RealServer {
+    const svc = this.lookupService(service);
     if (svc.servers.some((s) => s.id === backend.id)) throw new DuplicateServerError(service, backend.id);
-    svc.servers.push(this.newServer(svc, backend));
+    const issue = backendIssues(svc.config, backend)[0];
+    if (issue) throw new InvalidServerError(issue.field, issue.message);
+    const server = this.newServer(svc, backend);
+    if (this.neighbours.get(server.ip) === undefined) {
+      server.resolved = false;
+      server.usable = false;
+      this.pending.add(server);
+    }
+    svc.servers.push(server);
     svc.scheduler.update(svc.servers);
+    return server;
+  }
+
+  /**
+   * PUT semantics: adds the server when the service has none with this id (address required), otherwise
+   * sets its weight (an address, if given, must be the one it has: a server does not move; remove and add).
+   */
+  putServer(service: string, id: string, change: ServerChange): PutResult {
+    const svc = this.lookupService(service);
+    const existing = svc.servers.find((s) => s.id === id);
+    if (!existing) {
+      if (change.address === undefined) throw new InvalidServerError('address', 'is required to add a real server');
+      const server = this.addServer(service, { id, address: change.address, weight: change.weight });
+      return { added: true, previousWeight: undefined, server: this.viewOf(svc, server) };
+    }
+    if (change.address !== undefined && (change.address.ip !== existing.ip || (change.address.port ?? 0) !== existing.port)) {
+      const now = serverAddress(existing.ip, existing.port);
+      throw new InvalidServerError('address', `real server "${id}" is ${now}; to move it, remove it and add it again`);
+    }
+    const previousWeight = existing.weight;
+    this.setWeight(service, id, change.weight);
+    return { added: false, previousWeight, server: this.viewOf(svc, existing) };
   }
 
   /** Removes a real server: its flows are expired now, or rescheduled on their next packet (conntrack.removedServer). */
-  removeServer(service: string, id: string): void {
+  removeServer(service: string, id: string): RemoveResult {
     const { svc, server } = this.lookupServer(service, id);
     server.removed = true;
     server.usable = false;
+    this.pending.delete(server);
     svc.servers = svc.servers.filter((s) => s !== server);
     svc.scheduler.update(svc.servers);
     for (const [key, t] of svc.templates) if (t.server === server) svc.templates.delete(key);
-    if (this.config.conntrack.removedServer === 'expire') for (const e of this.conntrack.flowsOf(server.index)) this.conntrack.remove(e);
+    if (!this.services.some((s) => s.servers.some((r) => r.ip === server.ip))) this.neighbours.unwant(server.ip);
+    const policy = this.config.conntrack.removedServer;
+    if (policy === 'reschedule') return { policy, flows: server.active };
+    const flows = this.conntrack.flowsOf(server.index);
+    for (const e of flows) this.conntrack.remove(e);
+    this.stats.flows = this.conntrack.size;
+    return { policy, flows: flows.length };
   }
 
   serverList(service: string): readonly RealServer[] {
     return this.services.find((s) => s.config.name === service)?.servers ?? [];
   }
 
+  /** Every service with its current real servers (GET /services). */
+  describe(): ServiceView[] {
+    return this.services.map((svc) => {
+      const c = svc.config;
+      return { name: c.name, mode: c.mode, vip: formatIPv4(c.vip), port: c.port, protocol: c.protocol, algorithm: c.algorithm, backends: svc.servers.map((r) => this.viewOf(svc, r)) };
+    });
+  }
+
   /** Periodic work: expire flows and persistence templates a slice at a time. */
   tick(now: number, budget = 8192): void {
+    if (this.pending.size > 0) this.promoteResolved();
     this.conntrack.sweep(now, budget);
     for (const svc of this.services) for (const [key, t] of svc.templates) if (t.expires <= now) svc.templates.delete(key);
     this.stats.flows = this.conntrack.size;
@@ -266,6 +372,7 @@ export class LvsEngine {
         server = this.schedule(svc, client, sport, now);
         if (!server) return this.drop('noServer');
         this.conntrack.reassign(e, server.index, server.ip, server.port || vport);
+        server.scheduled++;
       }
     } else {
       if (proto === PROTO_TCP && (flags & (TCP_SYN | TCP_ACK | TCP_RST)) !== TCP_SYN && !this.config.conntrack.sloppyTcp) return this.drop('noFlow');
@@ -273,6 +380,7 @@ export class LvsEngine {
       if (!server) return this.drop('noServer');
       e = this.conntrack.add(proto, client, sport, vip, vport, server.index, server.ip, server.port || vport, now);
       if (e < 0) return this.drop('tableFull');
+      server.scheduled++;
       if (svc.config.mode === 'nat') this.neighbours.learn(client, buf, ip - ETH_HDR_LEN + 6, now);
     }
     this.conntrack.observe(e, flags, now);
@@ -397,6 +505,7 @@ export class LvsEngine {
     const now = this.clock.now();
     if (this.neighbours.isWanted(arp.senderIp) || (arp.op === ARP_REPLY && this.neighbours.get(arp.senderIp) === undefined)) {
       this.neighbours.learn(arp.senderIp, buf, eth + ETH_HDR_LEN + 8, now);
+      if (this.pending.size > 0) this.promoteResolved();
     }
     if (arp.op !== ARP_REQUEST || link !== LINK_OUTSIDE || !this.byVip.has(arp.targetIp)) return;
     // DR/TUN/NAT: we answer for the VIP; real servers keep quiet (arp_ignore=1) and our kernel does not own it.
@@ -464,11 +573,47 @@ export class LvsEngine {
     return server;
   }
 
-  private lookupServer(service: string, id: string): { svc: Service; server: RealServer } {
+  private lookupService(service: string): Service {
     const svc = this.services.find((s) => s.config.name === service);
-    const server = svc?.servers.find((s) => s.id === id);
-    if (!svc || !server) throw new UnknownServerError(service, id);
+    if (!svc) throw new UnknownServiceError(service);
+    return svc;
+  }
+
+  private lookupServer(service: string, id: string): { svc: Service; server: RealServer } {
+    const svc = this.lookupService(service);
+    const server = svc.servers.find((s) => s.id === id);
+    if (!server) throw new UnknownServerError(service, id);
     return { svc, server };
+  }
+
+  private refresh(svc: Service, server: RealServer): void {
+    server.usable = server.healthy && server.resolved && !server.removed;
+    svc.scheduler.update(svc.servers);
+  }
+
+  /** Servers added at runtime become usable once their MAC is known. */
+  private promoteResolved(): void {
+    for (const server of this.pending) {
+      if (this.neighbours.get(server.ip) === undefined) continue;
+      this.pending.delete(server);
+      server.resolved = true;
+      const svc = this.services.find((s) => s.servers.includes(server));
+      if (svc) this.refresh(svc, server);
+    }
+  }
+
+  private viewOf(svc: Service, r: RealServer): ServerView {
+    const mac = this.neighbours.get(r.ip);
+    return {
+      id: r.id,
+      address: serverAddress(r.ip, r.port),
+      weight: r.weight,
+      usable: r.usable,
+      ...(svc.config.health ? { health: r.healthy ? ('up' as const) : ('down' as const) } : {}),
+      mac: mac ? formatMac(mac) : null,
+      activeFlows: r.active,
+      totalFlows: r.scheduled,
+    };
   }
 
   private linkFor(ip: number): number {
@@ -493,6 +638,10 @@ function matchService(services: Service[], proto: number, port: number): Service
   return undefined;
 }
 
+function serverAddress(ip: number, port: number): string {
+  return port ? `${formatIPv4(ip)}:${port}` : formatIPv4(ip);
+}
+
 function hash32(x: number): number {
   let h = Math.imul(x ^ (x >>> 16), 0x45d9f3b);
   h = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
@@ -504,6 +653,26 @@ export class UnknownServerError extends Error {
   constructor(service: string, id: string) {
     super(`service "${service}" has no real server "${id}"`);
     this.name = 'UnknownServerError';
+  }
+}
+
+export class UnknownServiceError extends Error {
+  readonly code = 'FULCRUM_ERR_LVS_UNKNOWN_SERVICE';
+  constructor(service: string) {
+    super(`no service "${service}"`);
+    this.name = 'UnknownServiceError';
+  }
+}
+
+/** A real server that does not fit its service (or a PUT that cannot apply); `field` names the culprit. */
+export class InvalidServerError extends Error {
+  readonly code = 'FULCRUM_ERR_LVS_INVALID_SERVER';
+  constructor(
+    readonly field: string,
+    readonly problem: string,
+  ) {
+    super(`${field}: ${problem}`);
+    this.name = 'InvalidServerError';
   }
 }
 

@@ -28,11 +28,15 @@ function setup() {
   const down = new Set<string>();
   const probed: string[] = [];
   const log: string[] = [];
+  /** Runs while a probe is in flight (the admin channel changing servers mid-round). */
+  const during: { hook?: () => void } = {};
   const health = new LvsHealth(engine, config.services, (l) => log.push(l), () => async (t) => {
     probed.push(`${t.host}:${t.port}`);
+    await Promise.resolve();
+    during.hook?.();
     return down.has(t.host) ? { ok: false, detail: 'connect ECONNREFUSED' } : { ok: true, detail: 'connect ok' };
   });
-  return { engine, health, down, probed, log };
+  return { engine, health, down, probed, log, during };
 }
 
 describe('LVS health checks', () => {
@@ -56,6 +60,29 @@ describe('LVS health checks', () => {
     expect(rs1().usable).toBe(false);
     await health.round();
     expect(rs1().usable).toBe(true);
+  });
+
+  it('probe servers added at runtime from the next round on, forget removed ones (even mid-probe)', async () => {
+    const { engine, health, down, probed, log, during } = setup();
+    engine.addServer('web', { id: 'rs3', address: { ip: 0xc613010d, port: undefined }, weight: 1 });
+    down.add('198.19.1.11');
+    await health.round();
+    // rs1's second failure would take it DOWN, but it is removed while that probe runs.
+    during.hook = () => {
+      if (engine.serverList('web').some((s) => s.id === 'rs1')) engine.removeServer('web', 'rs1');
+    };
+    await health.round();
+    await health.round();
+    expect(probed.filter((p) => p === '198.19.1.11:80')).toHaveLength(2);
+    expect(probed.filter((p) => p === '198.19.1.13:80')).toHaveLength(3);
+    expect(log).toEqual([]);
+    // Added again under the same id: a new server, starting UP with fresh counts.
+    during.hook = undefined;
+    engine.addServer('web', { id: 'rs1', address: { ip: 0xc613010b, port: undefined }, weight: 1 });
+    await health.round();
+    expect(engine.serverList('web').find((s) => s.id === 'rs1')!.healthy).toBe(true);
+    await health.round();
+    expect(log).toEqual(['health: listener web backend rs1 DOWN after 2 failures (connect ECONNREFUSED)']);
   });
 
   it('needs a health port when the service covers every port', () => {

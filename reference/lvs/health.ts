@@ -1,6 +1,8 @@
 // Active health checks for LVS real servers, reusing the reference's probes and rise/fall state machine
 // (reference/health) against each real server's own address: a server that fails `fall` checks stops
-// getting new flows (its existing flows continue), and comes back after `rise` successes.
+// getting new flows (its existing flows continue), and comes back after `rise` successes. Each round probes
+// the servers the engine has then, so servers added at runtime are checked from the next round on (starting
+// UP, like the configured ones) and removed ones are no longer checked.
 import { HealthState, describeTransition, probeFor, type Probe } from '../health/index.ts';
 import type { LvsServiceConfig } from './config.ts';
 import type { RealServer } from './engine.ts';
@@ -12,7 +14,8 @@ export interface HealthTarget {
 }
 
 export class LvsHealth {
-  private readonly states = new Map<string, HealthState>();
+  /** Per server object: a server removed and added again under the same id starts afresh. */
+  private readonly states = new WeakMap<RealServer, HealthState>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
 
@@ -34,14 +37,16 @@ export class LvsHealth {
       if (!s.health) continue;
       const loop = () => {
         if (this.stopped) return;
-        void this.checkService(s).finally(() => {
-          if (this.stopped) return;
-          const t = setTimeout(() => {
-            this.timers.delete(t);
-            loop();
-          }, s.health!.interval);
-          this.timers.add(t);
-        });
+        void this.checkService(s)
+          .catch((err: Error) => this.log(`health: service ${s.name}: check failed: ${err.message}`))
+          .finally(() => {
+            if (this.stopped) return;
+            const t = setTimeout(() => {
+              this.timers.delete(t);
+              loop();
+            }, s.health!.interval);
+            this.timers.add(t);
+          });
       };
       loop();
     }
@@ -60,10 +65,10 @@ export class LvsHealth {
       this.engine.serverList(s.name).map(async (server) => {
         const port = health.port ?? (server.port || s.port);
         const result = await probe({ host: formatIPv4(server.ip), port });
-        if (this.stopped) return;
-        const key = `${s.name}/${server.id}`;
-        let state = this.states.get(key);
-        if (!state) this.states.set(key, (state = new HealthState(health)));
+        // Removed while the probe ran: nothing to record (setUsable would not find it).
+        if (this.stopped || server.removed) return;
+        let state = this.states.get(server);
+        if (!state) this.states.set(server, (state = new HealthState(health)));
         const transition = state.record(result.ok);
         if (!transition) return;
         this.engine.setUsable(s.name, server.id, transition === 'up');
