@@ -82,6 +82,15 @@ export interface Target {
   /** Whether the target can run here, with the reason when it cannot (e.g. haproxy not installed). */
   available(): Promise<{ ok: true } | { ok: false; reason: string }>;
   render(scenario: Scenario): TargetLaunch;
+  /** LVS scenarios: how the hosts around the balancer must be set up for this data plane. */
+  readonly lvsHosts?: LvsHostSetup;
+}
+
+export interface LvsHostSetup {
+  /** The balancer's kernel forwards (kernel NAT such as nftables DNAT); default off, as a packet engine needs. */
+  balancerForwards?: boolean;
+  /** DR/TUN real servers keep ARP for the VIP suppressed (arp_ignore/arp_announce); default true. */
+  realServerArpSuppression?: boolean;
 }
 
 export type Verdict =

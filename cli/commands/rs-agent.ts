@@ -8,6 +8,7 @@ export interface RsAgentCliOptions {
   tunnel: string;
   tunName: string;
   advmss: string;
+  arpSuppression?: boolean;
 }
 
 /** Checks the flags; UsageError (exit 2) names the one that is wrong. */
@@ -24,7 +25,7 @@ export function parseRsAgentOptions(o: RsAgentCliOptions) {
   if (!/^[A-Za-z0-9_.-]{1,15}$/.test(o.tunName)) throw new UsageError(`--tun-name: "${o.tunName}" is not an interface name`);
   const advmss = Number(o.advmss);
   if (!Number.isInteger(advmss) || advmss < 0 || advmss > 65495) throw new UsageError(`--advmss: "${o.advmss}" is not 0..65495`);
-  return { vips, tunnels: tunnels as Array<'ipip' | 'gre'>, tunName: o.tunName, advmss };
+  return { vips, tunnels: tunnels as Array<'ipip' | 'gre'>, tunName: o.tunName, advmss, arpSuppression: o.arpSuppression !== false };
 }
 
 export function register(program: Command, setExit: (code: number) => void): void {
@@ -35,6 +36,7 @@ export function register(program: Command, setExit: (code: number) => void): voi
     .option('--tunnel <kinds>', 'none (DR), or ipip, gre or ipip,gre (TUN: decapsulate in userspace)', 'none')
     .option('--tun-name <name>', 'TUN device to create for decapsulated packets', 'fulcrum-tun0')
     .option('--advmss <bytes>', 'lower the advertised MSS on this host\'s routes (0: leave them)', '0')
+    .option('--no-arp-suppression', 'leave arp_ignore/arp_announce alone (the host will answer ARP for the VIP: for demonstrating the failure only)')
     .action(async (raw: RsAgentCliOptions) => {
       const options = parseRsAgentOptions(raw);
       const agent = await startRsAgent(options);

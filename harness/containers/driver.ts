@@ -68,7 +68,7 @@ export async function startContainers(spec: TopologySpec, options: StartOptions 
   const started = Date.now();
   const client = await connectEngine();
   const lvsPlan = spec.plan.lvs;
-  const shape = lvsPlan ? lvsShape(lvsPlan, spec.clients ?? 1, spec.plan.backends.length) : twoArmed({ clients: spec.clients ?? 1, backends: spec.plan.backends.length });
+  const shape = lvsPlan ? lvsShape(lvsPlan, spec.clients ?? 1, spec.plan.backends.length, spec.target.lvsHosts) : twoArmed({ clients: spec.clients ?? 1, backends: spec.plan.backends.length });
   const topology = await startContainerTopology(shape, { log });
   // The local driver's signal handler exits the process once its teardowns finish: make it wait for ours.
   const untrack = trackTeardown(() => topology.stop());
@@ -92,7 +92,7 @@ export async function startContainers(spec: TopologySpec, options: StartOptions 
 
     // LVS: the VIP and the counters first (clients are told where to send), real servers set up beside the agents.
     const lvs = lvsPlan ? await prepareLvs(topology, lvsPlan) : undefined;
-    const realServersReady = lvs ? startRealServerAgents(topology, lvs.placement, client, toContainer) : Promise.resolve([]);
+    const realServersReady = lvs ? startRealServerAgents(topology, lvs.placement, client, toContainer, spec.target.lvsHosts) : Promise.resolve([]);
     realServersReady.catch(() => {}); // awaited below
     const directServerReturn = lvsPlan !== undefined && lvsPlan.mode !== 'nat';
     const backends = spec.plan.backends.map((b, i) => {

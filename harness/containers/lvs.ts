@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import type { ContainerRuntimeClient } from 'testcontainers';
 import type { ArpAnswers, LvsView, WireCounters } from '../lvs-view.ts';
-import type { LvsPlacement, LvsPlan } from '../types.ts';
+import type { LvsHostSetup, LvsPlacement, LvsPlan } from '../types.ts';
 import { hostAddress, parseSubnet } from './addressing.ts';
 import { startRemoteProcess, type RemoteProcess } from './remote-process.ts';
 import { sharedSegment, twoArmed } from './shapes.ts';
@@ -27,11 +27,16 @@ const REAL_SERVER_SYSCTLS: Record<string, string> = {
 };
 const TUN_SYSCTLS: Record<string, string> = { 'net.ipv4.conf.all.rp_filter': '0', 'net.ipv4.conf.default.rp_filter': '0' };
 
-export function lvsShape(lvs: LvsPlan, clients: number, backends: number, options: { arpSuppression?: boolean } = {}): TopologySpec {
-  if (lvs.mode === 'nat') return twoArmed({ name: 'lvs-nat', clients, backends });
-  const spec = sharedSegment({ name: `lvs-${lvs.mode}`, clients, backends });
+export function lvsShape(lvs: LvsPlan, clients: number, backends: number, setup: LvsHostSetup = {}): TopologySpec {
+  const forwarding: Record<string, string> = setup.balancerForwards ? { 'net.ipv4.ip_forward': '1' } : {};
+  const withBalancer = (spec: TopologySpec): TopologySpec => ({
+    ...spec,
+    hosts: spec.hosts.map((h) => (h.role === 'balancer' ? { ...h, sysctls: { ...h.sysctls, ...forwarding } } : h)),
+  });
+  if (lvs.mode === 'nat') return withBalancer(twoArmed({ name: 'lvs-nat', clients, backends }));
+  const spec = withBalancer(sharedSegment({ name: `lvs-${lvs.mode}`, clients, backends }));
   const tun = lvs.mode === 'tun';
-  const sysctls = { ...(options.arpSuppression === false ? {} : REAL_SERVER_SYSCTLS), ...(tun ? TUN_SYSCTLS : {}) };
+  const sysctls = { ...(setup.realServerArpSuppression === false ? {} : REAL_SERVER_SYSCTLS), ...(tun ? TUN_SYSCTLS : {}) };
   return {
     ...spec,
     hosts: spec.hosts.map((h) =>
@@ -136,6 +141,7 @@ export async function startRealServerAgents(
   placement: LvsPlacement,
   client: ContainerRuntimeClient,
   toContainer: (s: string) => string,
+  setup: LvsHostSetup = {},
 ): Promise<RemoteProcess[]> {
   if (placement.mode === 'nat') return [];
   const tunnel = placement.mode === 'tun' ? (placement.encapsulation ?? 'ipip') : 'none';
@@ -144,7 +150,7 @@ export async function startRealServerAgents(
     backends.map(async (h) => {
       let ready!: () => void;
       const isReady = new Promise<void>((r) => (ready = r));
-      const proc = await startRemoteProcess(client, h.containerId, [toContainer(process.execPath), toContainer(BIN), 'rs-agent', '--vip', placement.vip, '--tunnel', tunnel], {
+      const proc = await startRemoteProcess(client, h.containerId, [toContainer(process.execPath), toContainer(BIN), 'rs-agent', '--vip', placement.vip, '--tunnel', tunnel, ...(setup.realServerArpSuppression === false ? ['--no-arp-suppression'] : [])], {
         label: `rs-agent ${h.name}`,
         env: { FULCRUM_NO_BUNDLE: '1' },
         onStdoutLine: (line) => {

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { FileTarget } from './file-target.ts';
 import { loadTargetFile } from './target-file.ts';
 import { referenceTarget } from './reference.ts';
+import { nftablesTarget } from './nftables.ts';
 import type { Target } from '../types.ts';
 
 const FILES_DIR = fileURLToPath(new URL('./files/', import.meta.url));
@@ -18,9 +19,9 @@ function builtInFiles(): Map<string, string> {
   return new Map(files.map((f) => [basename(f, extname(f)), `${FILES_DIR}${f}`]));
 }
 
-/** 'reference' first, then the target files shipped in harness/targets/files/. */
+/** 'reference' first, then the kernel baseline (nftables, LVS modes only), then the target files shipped in harness/targets/files/. */
 export function builtInTargetNames(): string[] {
-  return ['reference', ...[...builtInFiles().keys()].sort()];
+  return ['reference', 'nftables', ...[...builtInFiles().keys()].sort()];
 }
 
 function looksLikePath(spec: string): boolean {
@@ -31,6 +32,7 @@ function looksLikePath(spec: string): boolean {
  *  name and ConfigError for an unreadable or invalid file. */
 export async function resolveTarget(spec: string): Promise<Target> {
   if (spec === 'reference') return referenceTarget();
+  if (spec === 'nftables') return nftablesTarget();
   const shipped = builtInFiles().get(spec);
   if (shipped) return new FileTarget(await loadTargetFile(shipped), `built-in ${spec}`);
   if (looksLikePath(spec) || existsSync(spec)) return new FileTarget(await loadTargetFile(spec), spec);

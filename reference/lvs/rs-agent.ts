@@ -24,6 +24,9 @@ export interface RsAgentOptions {
   tunName: string;
   /** Lower the MSS this server advertises on its routes (helps TUN uploads; 0 = leave routes alone). */
   advmss: number;
+  /** Set arp_ignore/arp_announce so this server never answers ARP for the VIP (default true; off only to
+   *  show what goes wrong without it). */
+  arpSuppression?: boolean;
 }
 
 /** The sysctl writes for a DR/TUN real server, as [path, value]; pure so it can be checked. */
@@ -56,6 +59,7 @@ async function ip(...args: string[]): Promise<string> {
 export async function configureRealServer(o: RsAgentOptions): Promise<void> {
   const onLo = await ip('-4', '-o', 'addr', 'show', 'dev', 'lo');
   for (const vip of o.vips.map(formatIPv4)) if (!onLo.includes(` ${vip}/32 `)) await ip('addr', 'add', `${vip}/32`, 'dev', 'lo');
+  if (o.arpSuppression === false) return;
   for (const [path, value] of realServerSysctls(false, o.tunName)) await sysctl(path, value);
 }
 

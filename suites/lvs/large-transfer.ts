@@ -6,7 +6,7 @@ import { LVS_MODES, MODE_NAMES, lvsScenario, type LvsMode } from './plan.ts';
 
 export const TRANSFER_BYTES = 20_000_000;
 /** Bound for both directions together; on a quiet machine this takes 1–3 s. */
-export const TRANSFER_TIMEOUT_MS = 90_000;
+export const TRANSFER_TIMEOUT_MS = 45_000;
 
 function largeTransferCheck(mode: LvsMode): Check {
   return {

@@ -1,0 +1,47 @@
+// DELIBERATELY BROKEN LVS targets, for the harness's own tests: each breaks one thing an LVS check
+// looks at, and claims it does not. They show that every LVS check can fail.
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import { nftablesTarget } from '../nftables.ts';
+import { LVS_CAPABILITIES, renderLvs } from '../reference-lvs.ts';
+import { referenceConfig, referenceTarget } from '../reference.ts';
+import type { Scenario, Target } from '../../types.ts';
+
+const BIN = fileURLToPath(new URL('../../../bin/fulcrum.js', import.meta.url));
+const base = referenceTarget();
+
+function variant(name: string, capabilities: readonly string[], render: Target['render'], extra: Partial<Target> = {}): Target {
+  return { name, capabilities, version: base.version, available: base.available, render, ...extra };
+}
+
+/** Claims every LVS mode but terminates TCP on the VIP (the reference L4 proxy): replies leave the
+ *  balancer and real servers see the balancer's address. Breaks DR/TUN return path and source. */
+export const brokenTerminating = variant('broken-lvs-terminating', ['tcp', ...LVS_CAPABILITIES], (s: Scenario) => {
+  const { lvs, ...proxied } = s;
+  if (!lvs) throw new Error('LVS scenarios only');
+  return {
+    files: [
+      { path: 'lb.yaml', content: stringify(referenceConfig(proxied)) },
+      { path: 'run.sh', content: `set -eu\nip addr add ${s.listen.host}/32 dev ${lvs.interfaces.outside}\nexec ${process.execPath} ${BIN} serve --config {{dir}}/lb.yaml\n` },
+    ],
+    command: ['/bin/sh', '{{dir}}/run.sh'],
+    readyWhen: { tcp: s.listen },
+  };
+});
+
+/** The packet engine without health checks, while claiming them: a dead real server keeps its flows. */
+export const brokenNoHealth = variant('broken-lvs-no-health', ['tcp', ...LVS_CAPABILITIES, 'health:http'], (s: Scenario) => {
+  const { health: _ignored, ...unchecked } = s;
+  return renderLvs(unchecked);
+});
+
+/** TUN with no MTU strategy (tunnel MTU 65535): full-size segments plus the outer header exceed the path. */
+export const brokenTunNoMtu = variant('broken-lvs-tun-no-mtu', ['tcp', 'lvs:tun'], (s: Scenario) => renderLvs(s, { tunnelMtu: 65535 }));
+
+/** DR whose real servers answer ARP for the VIP (no arp_ignore/arp_announce). */
+export const brokenArp = variant('broken-lvs-arp', ['tcp', 'lvs:dr'], (s: Scenario) => renderLvs(s), { lvsHosts: { realServerArpSuppression: false } });
+
+/** Kernel NAT done statelessly: requests are rewritten, replies are not (the reverse rewrite is forgotten). */
+export const brokenStatelessNat = nftablesTarget({ name: 'broken-nft-stateless-nat', statelessNat: true });
+
+export const brokenLvsTargets: readonly Target[] = [brokenTerminating, brokenNoHealth, brokenTunNoMtu, brokenArp, brokenStatelessNat];
