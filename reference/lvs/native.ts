@@ -8,6 +8,8 @@ import path from 'node:path';
 export interface NativeLvs {
   /** AF_PACKET socket bound to `ifname`; the BPF program (8-byte instructions) is attached before bind. */
   openPacket(ifname: string, vnetHdr: boolean, ignoreOutgoing: boolean, bpf: Buffer | null): number;
+  /** Replaces an open socket's BPF program (the kernel swaps it atomically). */
+  setFilter(fd: number, bpf: Buffer): void;
   /** recvmmsg into slots of `buf`: packet i at i*slotSize+headroom. Returns the count (0: nothing waiting).
    *  pktTypes[i]: PACKET_HOST=0, BROADCAST=1, MULTICAST=2, OTHERHOST=3, OUTGOING=4; bit 0x80 = truncated. */
   recvBatch(fd: number, buf: Buffer, slotSize: number, headroom: number, maxCount: number, lengths: Uint32Array, pktTypes: Uint8Array): number;

@@ -125,6 +125,20 @@ fail_bpf: { int e = errno; close(fd); return throw_errno(env, "setsockopt(SO_ATT
 fail_bind: { int e = errno; close(fd); return throw_errno(env, "bind(AF_PACKET)", e); }
 }
 
+// setFilter(fd, bpf: Buffer) → undefined
+// Replaces the BPF program of an open socket; the kernel swaps it atomically (real servers added at runtime).
+static napi_value set_filter(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  int32_t fd;
+  if (!get_i32(env, argv[0], &fd)) return throw_type(env, "fd must be a number");
+  uint8_t *code;
+  size_t codeLen;
+  if (!get_buffer(env, argv[1], &code, &codeLen) || codeLen % 8 != 0 || codeLen == 0) return throw_type(env, "bpf must be a Buffer of 8-byte instructions");
+  struct sock_fprog prog = {.len = (unsigned short)(codeLen / 8), .filter = (struct sock_filter *)code};
+  if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) < 0) return throw_errno(env, "setsockopt(SO_ATTACH_FILTER)", errno);
+  return NULL;
+}
+
 // recvBatch(fd, buf, slotSize, headroom, maxCount, lengths: Uint32Array, pktTypes: Uint8Array) → count
 // Packet i lands at buf[i*slotSize + headroom]; lengths[i] is its length (bytes beyond the slot are lost:
 // pktTypes[i] has bit 0x80 set when truncated). 0 means nothing is waiting.
@@ -367,6 +381,7 @@ static napi_value unwatch_fd(napi_env env, napi_callback_info info) {
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"openPacket", NULL, open_packet, NULL, NULL, NULL, napi_default, NULL},
+      {"setFilter", NULL, set_filter, NULL, NULL, NULL, napi_default, NULL},
       {"recvBatch", NULL, recv_batch, NULL, NULL, NULL, napi_default, NULL},
       {"sendBatch", NULL, send_batch, NULL, NULL, NULL, napi_default, NULL},
       {"openRawIp", NULL, open_raw_ip, NULL, NULL, NULL, napi_default, NULL},
