@@ -1,11 +1,13 @@
 // The engine's I/O edge: AF_PACKET sockets (virtio header on, own frames ignored, BPF attached) on the
 // outside and inside links, batched receive → engine → batched send, and the timers for flow expiry and
-// neighbour resolution. Stop it with `await runner.stop()` or `await using`.
+// neighbour resolution. Runtime changes (the admin channel) go through putServer/removeServer here, so the
+// packet filter follows the NAT real servers. Stop it with `await runner.stop()` or `await using`.
 import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
-import { buildFilter, encodeBpf } from './bpf.ts';
+import type { AdminTarget } from './admin.ts';
+import { buildFilter, encodeBpf, type FilterSpec } from './bpf.ts';
 import type { LvsConfig } from './config.ts';
-import { LINK_INSIDE, LINK_OUTSIDE, LvsEngine, type Link } from './engine.ts';
+import { LINK_INSIDE, LINK_OUTSIDE, LvsEngine, type Link, type PutResult, type RemoveResult, type ServerChange, type ServiceView } from './engine.ts';
 import { LvsHealth } from './health.ts';
 import { native } from './native.ts';
 import { Output } from './output.ts';
@@ -62,7 +64,7 @@ export interface RunnerStats {
   warnings: string[];
 }
 
-export class LvsRunner implements AsyncDisposable {
+export class LvsRunner implements AsyncDisposable, AdminTarget {
   readonly engine: LvsEngine;
   private readonly arena = Buffer.alloc(SLOT * BATCH + SCRATCH);
   private readonly lengths = new Uint32Array(BATCH);
@@ -77,6 +79,8 @@ export class LvsRunner implements AsyncDisposable {
   private batchNow = performance.now();
   readonly warnings: string[];
   private readonly health: LvsHealth;
+  /** The filter attached to the sockets, to skip setsockopt when a change does not touch it. */
+  private filterKey = '';
 
   private constructor(config: LvsConfig) {
     const outside = readLink(config.interfaces.outside);
@@ -101,7 +105,9 @@ export class LvsRunner implements AsyncDisposable {
 
   private open(config: LvsConfig): void {
     const n = native();
-    const bpf = encodeBpf(buildFilter(this.engine.filterAddresses()));
+    const addresses = this.engine.filterAddresses();
+    const bpf = encodeBpf(buildFilter(addresses));
+    this.filterKey = filterKey(addresses);
     const outsideFd = n.openPacket(config.interfaces.outside, true, true, bpf);
     this.fds[LINK_OUTSIDE] = outsideFd;
     this.fds[LINK_INSIDE] = config.interfaces.inside && config.interfaces.inside !== config.interfaces.outside ? n.openPacket(config.interfaces.inside, true, true, bpf) : outsideFd;
@@ -133,6 +139,44 @@ export class LvsRunner implements AsyncDisposable {
       unresolved: this.engine.neighbours.toResolve(performance.now(), Infinity).map(formatIPv4),
       warnings: this.warnings,
     };
+  }
+
+  describe(): ServiceView[] {
+    return this.engine.describe();
+  }
+
+  /** Adds a real server or changes its weight; a new NAT server's replies are let through the packet filter. */
+  putServer(service: string, id: string, change: ServerChange): PutResult {
+    const result = this.engine.putServer(service, id, change);
+    if (result.added) {
+      try {
+        this.updateFilter();
+      } catch (err) {
+        this.engine.removeServer(service, id);
+        throw err;
+      }
+    }
+    return result;
+  }
+
+  removeServer(service: string, id: string): RemoveResult {
+    const result = this.engine.removeServer(service, id);
+    try {
+      this.updateFilter();
+    } catch (err) {
+      // The server is gone from the engine; a filter that still lets its packets in costs only a copy.
+      process.stderr.write(`lvs: packet filter not narrowed after removing ${service}/${id}: ${(err as Error).message}\n`);
+    }
+    return result;
+  }
+
+  private updateFilter(): void {
+    const addresses = this.engine.filterAddresses();
+    const key = filterKey(addresses);
+    if (key === this.filterKey) return;
+    const bpf = encodeBpf(buildFilter(addresses));
+    for (const fd of new Set(this.fds)) native().setFilter(fd, bpf);
+    this.filterKey = key;
   }
 
   async stop(): Promise<void> {
@@ -198,4 +242,8 @@ export class LvsRunner implements AsyncDisposable {
     }
     this.watches.clear();
   }
+}
+
+function filterKey(spec: FilterSpec): string {
+  return `${[...spec.destinations].sort().join(',')}/${[...spec.sources].sort().join(',')}`;
 }
