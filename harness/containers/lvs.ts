@@ -71,7 +71,8 @@ async function macOf(host: ContainerHost, ifname: string): Promise<string> {
 
 async function installCounters(host: ContainerHost, ifname: string, rules: Array<[comment: string, match: string]>): Promise<void> {
   await sh(host, ['nft', 'add', 'table', 'netdev', TABLE]);
-  await sh(host, ['nft', 'add', 'chain', 'netdev', TABLE, 'in', `{ type filter hook ingress device "${ifname}" priority 0 ; }`]);
+  // Before any data plane's own ingress rules (the nftables target forwards from priority 0 and ends the chain walk).
+  await sh(host, ['nft', 'add', 'chain', 'netdev', TABLE, 'in', `{ type filter hook ingress device "${ifname}" priority -500 ; }`]);
   for (const [comment, match] of rules) await sh(host, ['nft', `add rule netdev ${TABLE} in ${match} meta pkttype host counter comment "${comment}"`]);
 }
 

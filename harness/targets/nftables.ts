@@ -12,7 +12,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-/** Rules are in place once the script has run; there is no socket to wait for. */
+/** The broken stateless NAT never completes a connection: ready after its (fast) script, by time. */
 const READY_DELAY_MS = 2000;
 
 export interface NftablesVariant {
@@ -103,11 +103,13 @@ export function nftablesTarget(variant: NftablesVariant = { name: 'nftables' }):
             { path: 'run.sh', content: `set -eu\nip addr add ${s.listen.host}/32 dev ${lvs.interfaces.outside}\nnft -f {{dir}}/rules.nft\necho "nftables NAT rules loaded"\nexec sleep infinity\n` },
           ],
           command: ['/bin/sh', '{{dir}}/run.sh'],
-          readyWhen: { delayMs: READY_DELAY_MS },
+          // Until the rules load the kernel refuses the VIP; the stateless variant never answers correctly, so it gets a fixed delay.
+          readyWhen: variant.statelessNat ? { delayMs: READY_DELAY_MS } : { tcp: s.listen },
         };
       }
       if (lvs.mode === 'dr') {
-        return { files: [{ path: 'run.sh', content: drScript(s, lvs.interfaces.outside) }], command: ['/bin/sh', '{{dir}}/run.sh'], readyWhen: { delayMs: READY_DELAY_MS } };
+        // Resolving the real servers' MACs takes seconds: ready once the VIP answers through the rule.
+        return { files: [{ path: 'run.sh', content: drScript(s, lvs.interfaces.outside) }], command: ['/bin/sh', '{{dir}}/run.sh'], readyWhen: { tcp: s.listen } };
       }
       throw new Error(`${variant.name} cannot do LVS-${lvs.mode.toUpperCase()} on this kernel`);
     },
