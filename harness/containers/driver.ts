@@ -110,8 +110,6 @@ export async function startContainers(spec: TopologySpec, options: StartOptions 
       }),
     );
     clientsStarting.catch(() => {}); // awaited below; teardown covers a failure either way
-    await settle(backends.map((b) => b.start()));
-    await realServersReady;
 
     const front = balancerHost.addresses[lvsPlan?.mode === 'nat' || !lvsPlan ? 'front' : 'segment'] as string;
     const { backends: _planned, admin: wantsAdmin, lvs: _lvsPlan, ...rest } = spec.plan;
@@ -123,7 +121,14 @@ export async function startContainers(spec: TopologySpec, options: StartOptions 
       backends: backends.map((b) => ({ id: b.id, weight: b.weight, ...b.endpoint })),
     };
     const launch = spec.target.render(scenario);
-    const balancer = await startBalancer(spec.target.name, balancerHost, launch, toContainer, client);
+    // Every address is known: without health checks (which would mark not-yet-listening backends down
+    // and wait for rise) the balancer starts beside the agents, saving a node start-up per topology.
+    const startBalancerNow = () => startBalancer(spec.target.name, balancerHost, launch, toContainer, client);
+    const early = spec.plan.health ? undefined : startBalancerNow();
+    early?.catch(() => {}); // awaited below; teardown covers a failure either way
+    await settle(backends.map((b) => b.start()));
+    await realServersReady;
+    const balancer = await (early ?? startBalancerNow());
     await waitReady(spec.target.name, balancer, scenario, launch, options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS, (message) => new ContainerTopologyError(message));
 
     const clients = await clientsStarting;
