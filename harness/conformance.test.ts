@@ -69,6 +69,28 @@ describe('conformance runner', () => {
     ]);
   });
 
+  it('hands a topology on only between sharing checks with equal scenarios, never after an error', async () => {
+    const log: string[] = [];
+    const sharing = (id: string, algorithm: string, run: () => Promise<Verdict> = async () => ({ status: 'pass' })): Check => ({
+      ...check(id, [], run),
+      sharesTopology: true,
+      scenario: (b) => ({ ...b, algorithm: { name: algorithm } }),
+    });
+    const checks = [
+      sharing('s.one', 'rr'),
+      sharing('s.two', 'rr'), // reuses s.one's
+      { ...sharing('s.three', 'rr'), sharesTopology: false }, // same scenario, does not share: its own
+      sharing('s.four', 'lc'), // a different scenario: its own
+      sharing('s.five', 'lc', async () => {
+        throw new Error('broke it');
+      }), // reuses, then throws: stopped, not handed on
+      sharing('s.six', 'lc'),
+    ];
+    const results = await runConformance({ target: target({ capabilities: [] }), driver: fakeDriver(log), checks });
+    expect(results.checks.map((c) => c.status)).toEqual(['pass', 'pass', 'pass', 'pass', 'fail', 'pass']);
+    expect(log).toEqual(['start rr', 'stop', 'start rr', 'stop', 'start lc', 'stop', 'start lc', 'stop']);
+  });
+
   it('skips everything with the reason when the target is unavailable', async () => {
     const log: string[] = [];
     const results = await runConformance({

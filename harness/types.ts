@@ -138,5 +138,9 @@ export interface Check {
   scenario(base: ScenarioPlan): ScenarioPlan;
   /** Client hosts (distinct source addresses) the check needs; default 1. */
   readonly clients?: number;
+  /** The check leaves the topology as it found it (no backend stopped, no weight changed, no
+   *  traffic left running), so a following check with an equal scenario that also shares may run on
+   *  it instead of starting its own. Only for checks whose evidence is deltas or resets. */
+  readonly sharesTopology?: boolean;
   run(ctx: CheckContext): Promise<Verdict>;
 }

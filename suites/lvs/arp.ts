@@ -9,6 +9,7 @@ export const arpCheck: Check = {
   requires: ['tcp', 'lvs:dr'],
   notes: 'arping for the VIP from the segment (3 requests); every reply must carry the balancer\'s MAC and at least one must arrive.',
   scenario: lvsScenario('dr'),
+  sharesTopology: true,
   async run(ctx): Promise<Verdict> {
     const view = requireView(ctx);
     if (isVerdict(view)) return view;

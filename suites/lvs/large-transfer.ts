@@ -15,6 +15,7 @@ function largeTransferCheck(mode: LvsMode): Check {
     requires: ['tcp', `lvs:${mode}`],
     notes: `One upload of ${TRANSFER_BYTES} bytes (POST, the real server hashes it) and one download of ${TRANSFER_BYTES} bytes (the client hashes it), each on a new connection, within ${TRANSFER_TIMEOUT_MS / 1000} s; both sha256 digests must match.`,
     scenario: lvsScenario(mode),
+    sharesTopology: true,
     async run({ topology }): Promise<Verdict> {
       const r = await topology.clients[0]!.transfer({ upBytes: TRANSFER_BYTES, downBytes: TRANSFER_BYTES, timeoutMs: TRANSFER_TIMEOUT_MS });
       if (!r.ok) return { status: 'fail', reason: r.error, evidence: { elapsedMs: r.elapsedMs } };

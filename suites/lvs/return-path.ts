@@ -20,6 +20,7 @@ function returnPathCheck(mode: LvsMode): Check {
       dsr ? 'Fails if any reply frame carries the balancer\'s MAC, or if no request reached the balancer.' : 'Fails if any reply frame does not carry the balancer\'s MAC.'
     } Every request must succeed.`,
     scenario: lvsScenario(mode),
+    sharesTopology: true,
     async run(ctx): Promise<Verdict> {
       const view = requireView(ctx);
       if (isVerdict(view)) return view;

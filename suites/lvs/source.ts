@@ -14,6 +14,7 @@ function sourceCheck(mode: LvsMode): Check {
     requires: ['tcp', `lvs:${mode}`],
     notes: `${SOURCE_REQUESTS} HTTP requests on new connections; every real server that answered must have recorded the client's address as the connection's peer.`,
     scenario: lvsScenario(mode),
+    sharesTopology: true,
     async run({ topology }): Promise<Verdict> {
       const client = topology.clients[0]!;
       await Promise.all(topology.backends.map((b) => b.reset()));
