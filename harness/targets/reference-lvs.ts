@@ -6,16 +6,24 @@ import type { Scenario, TargetLaunch } from '../types.ts';
 const DAEMON = fileURLToPath(new URL('../../reference/lvs/daemon.ts', import.meta.url));
 const TSX = fileURLToPath(import.meta.resolve('tsx'));
 
-export const LVS_CAPABILITIES = ['lvs:nat', 'lvs:dr', 'lvs:tun'] as const;
+/** lvs:admin: the engine's HTTP admin channel (reference/lvs/admin.ts) for weights and real servers at runtime. */
+export const LVS_CAPABILITIES = ['lvs:nat', 'lvs:dr', 'lvs:tun', 'lvs:admin'] as const;
 
 /** Engine config for one service "main"; `overrides` lets deliberately broken targets change it. */
-export function lvsEngineConfig(s: Scenario, overrides: { tunnelMtu?: number } = {}): Record<string, unknown> {
+/** What a deliberately broken variant may change. */
+export interface LvsEngineOverrides {
+  tunnelMtu?: number;
+  conntrack?: Record<string, unknown>;
+}
+
+export function lvsEngineConfig(s: Scenario, overrides: LvsEngineOverrides = {}): Record<string, unknown> {
   const lvs = s.lvs;
   if (!lvs) throw new Error('not an LVS scenario');
   const nat = lvs.mode === 'nat';
   return {
     interfaces: { outside: lvs.interfaces.outside, ...(lvs.interfaces.inside ? { inside: lvs.interfaces.inside } : {}) },
-    conntrack: { maxFlows: 100_000 },
+    ...(s.admin ? { admin: { listen: `${s.admin.host}:${s.admin.port}` } } : {}),
+    conntrack: { maxFlows: 100_000, ...overrides.conntrack },
     services: [
       {
         name: 'main',
@@ -35,7 +43,7 @@ export function lvsEngineConfig(s: Scenario, overrides: { tunnelMtu?: number } =
   };
 }
 
-export function renderLvs(s: Scenario, overrides: { tunnelMtu?: number } = {}): TargetLaunch {
+export function renderLvs(s: Scenario, overrides: LvsEngineOverrides = {}): TargetLaunch {
   return {
     // JSON is YAML: the engine's loader reads either.
     files: [{ path: 'lvs.yaml', content: `${JSON.stringify(lvsEngineConfig(s, overrides), null, 2)}\n` }],

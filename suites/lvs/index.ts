@@ -6,8 +6,9 @@ import { largeTransferChecks } from './large-transfer.ts';
 import { LVS_MODES } from './plan.ts';
 import { returnPathChecks } from './return-path.ts';
 import { sourceChecks } from './source.ts';
+import { stickinessChecks } from './stickiness.ts';
 
-const all: readonly Check[] = [...returnPathChecks, ...sourceChecks, ...largeTransferChecks, arpCheck, ...lvsFailoverChecks];
+const all: readonly Check[] = [...returnPathChecks, ...sourceChecks, ...largeTransferChecks, arpCheck, ...stickinessChecks, ...lvsFailoverChecks];
 
 export const lvsChecks: readonly Check[] = LVS_MODES.flatMap((mode) => all.filter((c) => c.id.startsWith(`lvs.${mode}.`)));
-export { arpCheck, largeTransferChecks, lvsFailoverChecks, returnPathChecks, sourceChecks };
+export { arpCheck, largeTransferChecks, lvsFailoverChecks, returnPathChecks, sourceChecks, stickinessChecks };

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { containersDriver } from '../../harness/containers/driver.ts';
 import { runConformance, type Target } from '../../harness/index.ts';
-import { brokenArp, brokenNoHealth, brokenStatelessNat, brokenTerminating, brokenTunNoMtu } from '../../harness/targets/broken/lvs.ts';
+import { brokenArp, brokenForgetful, brokenNoHealth, brokenStatelessNat, brokenTerminating, brokenTunNoMtu } from '../../harness/targets/broken/lvs.ts';
 import { nftablesTarget } from '../../harness/targets/nftables.ts';
 import { lvsChecks } from './index.ts';
 
@@ -34,6 +34,10 @@ describe('LVS checks against deliberately broken targets', () => {
     expect((await verdicts(brokenNoHealth, 'lvs.nat.failover'))['lvs.nat.failover']).toMatch(/^fail: \d+ requests failed more than \d+ ms after b1 died/);
   });
 
+  it('an engine that forgets established flows and reschedules mid-stream packets fails stickiness', TIMEOUT, async () => {
+    expect((await verdicts(brokenForgetful, 'lvs.dr.stickiness'))['lvs.dr.stickiness']).toMatch(/^fail: connection 1 .*ECONNRESET/);
+  });
+
   it('TUN without an MTU strategy fails the 20 MB transfer', TIMEOUT, async () => {
     expect((await verdicts(brokenTunNoMtu, 'lvs.tun.large-transfer'))['lvs.tun.large-transfer']).toMatch(/^fail: /);
   });
@@ -47,5 +51,6 @@ describe('the nftables kernel baseline', () => {
     for (const id of ['lvs.nat.return-path', 'lvs.nat.source', 'lvs.nat.large-transfer', 'lvs.dr.return-path', 'lvs.dr.source', 'lvs.dr.large-transfer', 'lvs.dr.arp']) expect(v[id], id).toBe('pass');
     expect(v['lvs.tun.return-path']).toMatch(/^skip: target nftables does not claim lvs:tun/);
     expect(v['lvs.nat.failover']).toMatch(/^skip: .*health:http/);
+    expect(v['lvs.nat.stickiness']).toMatch(/^skip: .*lvs:admin/);
   });
 });

@@ -41,7 +41,13 @@ export const brokenTunNoMtu = variant('broken-lvs-tun-no-mtu', ['tcp', 'lvs:tun'
 /** DR whose real servers answer ARP for the VIP (no arp_ignore/arp_announce). */
 export const brokenArp = variant('broken-lvs-arp', ['tcp', 'lvs:dr'], (s: Scenario) => renderLvs(s), { lvsHosts: { realServerArpSuppression: false } });
 
+/** Forgets established flows at once and schedules mid-stream packets anew (sloppy TCP): the next
+ *  packet of a keep-alive connection may land on another real server. */
+export const brokenForgetful = variant('broken-lvs-forgetful', ['tcp', ...LVS_CAPABILITIES], (s: Scenario) =>
+  renderLvs(s, { conntrack: { sloppyTcp: true, timeouts: { tcpEstablished: 1 } } }),
+);
+
 /** Kernel NAT done statelessly: requests are rewritten, replies are not (the reverse rewrite is forgotten). */
 export const brokenStatelessNat = nftablesTarget({ name: 'broken-nft-stateless-nat', statelessNat: true });
 
-export const brokenLvsTargets: readonly Target[] = [brokenTerminating, brokenNoHealth, brokenTunNoMtu, brokenArp, brokenStatelessNat];
+export const brokenLvsTargets: readonly Target[] = [brokenTerminating, brokenNoHealth, brokenTunNoMtu, brokenArp, brokenForgetful, brokenStatelessNat];
