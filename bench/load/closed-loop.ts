@@ -30,7 +30,7 @@ export interface ClosedLoopOptions extends LoadTarget {
 }
 
 export async function runClosedLoop(opts: ClosedLoopOptions): Promise<LoadOutcome> {
-  assertLoopbackUrl(opts.url);
+  assertLoopbackUrl(opts.url, opts.ownHosts);
   if (!Number.isInteger(opts.connections) || opts.connections < 1) throw new RangeError('closed loop: connections must be a positive integer');
   if (!(opts.durationMs > 0)) throw new RangeError('closed loop: durationMs must be positive');
   const timeoutMs = opts.timeoutMs ?? 10_000;
@@ -43,6 +43,8 @@ export async function runClosedLoop(opts: ClosedLoopOptions): Promise<LoadOutcom
       {
         url: opts.url,
         connections: opts.connections,
+        // The server closes after each response; autocannon reconnects: one TCP connection per request.
+        ...(opts.closeConnections ? { headers: { connection: 'close' } } : {}),
         ...(opts.amount ? { amount: opts.amount } : { duration: opts.durationMs / 1000 }),
         timeout: Math.max(1, Math.ceil(timeoutMs / 1000)),
         // autocannon notices its stop flag only on a sample tick (default every 1000 ms), so

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runClosedLoop } from './closed-loop.ts';
-import { NonLoopbackTargetError } from './loopback.ts';
+import { assertLoopbackUrl, NonLoopbackTargetError } from './loopback.ts';
 import { runOpenLoop } from './open-loop.ts';
 
 const servers: Server[] = [];
@@ -89,5 +89,10 @@ describe('bounds', () => {
   it('refuses anything but loopback', async () => {
     await expect(runOpenLoop({ url: 'http://198.51.100.1/', rate: 1, connections: 1, durationMs: 10 })).rejects.toBeInstanceOf(NonLoopbackTargetError);
     await expect(runClosedLoop({ url: 'http://example.com/', connections: 1, durationMs: 10 })).rejects.toBeInstanceOf(NonLoopbackTargetError);
+    // A host the project created is allowed only when named and only inside 198.18.0.0/15.
+    expect(() => assertLoopbackUrl('http://198.19.4.100:8080/', ['198.19.4.100'])).not.toThrow();
+    expect(() => assertLoopbackUrl('http://198.19.4.100:8080/')).toThrow(NonLoopbackTargetError);
+    expect(() => assertLoopbackUrl('http://198.51.100.1/', ['198.51.100.1'])).toThrow(NonLoopbackTargetError);
+    expect(() => assertLoopbackUrl('http://10.0.0.1/', ['10.0.0.1'])).toThrow(NonLoopbackTargetError);
   });
 });

@@ -31,7 +31,8 @@ export interface OpenLoopOptions extends LoadTarget {
 const LATE_MS = 1;
 
 export async function runOpenLoop(opts: OpenLoopOptions): Promise<LoadOutcome> {
-  const url = assertLoopbackUrl(opts.url);
+  const url = assertLoopbackUrl(opts.url, opts.ownHosts);
+  if (opts.closeConnections) throw new RangeError('open loop: a new connection per request is not supported (use the closed loop)');
   if (!(opts.rate > 0) || !Number.isFinite(opts.rate)) throw new RangeError('open loop: rate must be a positive number');
   if (!Number.isInteger(opts.connections) || opts.connections < 1) throw new RangeError('open loop: connections must be a positive integer');
   if (!(opts.durationMs > 0)) throw new RangeError('open loop: durationMs must be positive');

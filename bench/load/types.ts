@@ -2,8 +2,12 @@
 import type { LatencySummary, TimelinePoint } from '../schema.ts';
 
 export interface LoadTarget {
-  /** Loopback only: http://127.x.y.z:port/path or http://[::1]:port/path. */
+  /** Loopback: http://127.x.y.z:port/path or http://[::1]:port/path; or one of ownHosts. */
   url: string;
+  /** Hosts the project created inside 198.18.0.0/15 (e.g. an LVS VIP in containers) that may also take load. */
+  ownHosts?: readonly string[];
+  /** Ask for a new connection per request (Connection: close), instead of keep-alive. */
+  closeConnections?: boolean;
 }
 
 export interface LoadOutcome {

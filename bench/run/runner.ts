@@ -11,6 +11,7 @@ import { groupCpuSeconds } from './cpu.ts';
 import { benchEnvironment } from './environment.ts';
 import { freePort, launch, type Launched } from './launch.ts';
 import { interleave } from './plan.ts';
+import { lvsUnavailable, startLvsSlot, type LvsSlot } from './lvs-variant.ts';
 
 /** A result within this fraction of the generator's ceiling is marked generator-bound. */
 export const GENERATOR_BOUND_FRACTION = 0.1;
@@ -28,7 +29,7 @@ export interface RunOptions {
 }
 
 const NULL = Symbol('null target');
-type Slot = { kind: typeof NULL } | { kind: 'variant'; variant: BenchVariant; id: string; url: string; pid: number };
+type Slot = { kind: typeof NULL } | { kind: 'variant'; variant: BenchVariant; id: string; url: string; pid?: number; ownHosts?: string[] };
 
 export async function runBench(scenarios: readonly BenchScenario[], options: RunOptions): Promise<BenchRun> {
   const startedAt = new Date();
@@ -69,6 +70,7 @@ async function runScenario(
   const balancerHost = options.balancerHost ?? '127.20.0.1';
   let host: BackendHost | undefined;
   const launched: Launched[] = [];
+  const lvsSlots: LvsSlot[] = [];
   const results = new Map<string, BenchResult>();
   const ceilingSamples: LoadOutcome[] = [];
   say(`scenario ${scenario.name}: ${scenario.question}`);
@@ -90,6 +92,17 @@ async function runScenario(
       if (why) {
         result.unavailable = why;
         say(`  ${id}: unavailable: ${why}`);
+        continue;
+      }
+      if (variant.mode.startsWith('lvs-')) {
+        try {
+          const lvs = await startLvsSlot(scenario, variant, (line) => say(`  ${id}: ${line}`));
+          lvsSlots.push(lvs);
+          slots.push({ kind: 'variant', variant, id, url: lvs.url, ownHosts: lvs.ownHosts });
+        } catch (err) {
+          result.unavailable = `failed to start: ${lastLines((err as Error).message)}`;
+          say(`  ${id}: ${result.unavailable}`);
+        }
         continue;
       }
       const target = (await resolve(variant.target)) as BenchTarget;
@@ -119,13 +132,13 @@ async function runScenario(
       const label = slot.kind === NULL ? 'null target (generator ceiling)' : slot.id;
       const url = slot.kind === NULL ? `http://${nullTarget.host}:${nullTarget.port}/` : slot.url;
       const durationMs = step.warmup ? scenario.warmupMs : scenario.load.durationMs;
-      const cpuBefore = slot.kind === 'variant' ? await groupCpuSeconds(slot.pid) : undefined;
+      const cpuBefore = slot.kind === 'variant' && slot.pid !== undefined ? await groupCpuSeconds(slot.pid) : undefined;
       // Counts restart before the load starts and are read after it stopped: the generator's window too.
       await host.begin();
-      const outcome = await generate(scenario.load, url, durationMs);
+      const outcome = await generate(scenario.load, url, durationMs, slot.kind === 'variant' ? slot.ownHosts : undefined);
       const counted = await host.snapshot();
       const shares = Object.fromEntries(serving.map((b) => [b.id, counted[b.id] ?? 0]));
-      const cpuAfter = slot.kind === 'variant' ? await groupCpuSeconds(slot.pid) : undefined;
+      const cpuAfter = slot.kind === 'variant' && slot.pid !== undefined ? await groupCpuSeconds(slot.pid) : undefined;
       const prefix = `  [${step.order + 1}/${plan.length}] ${label}`;
       if (step.warmup) {
         say(`${prefix} warm-up: ${Math.round(outcome.rps)} req/s`);
@@ -146,14 +159,15 @@ async function runScenario(
         non2xx: outcome.non2xx,
         ...(outcome.late !== undefined ? { late: outcome.late } : {}),
         ...(outcome.dropped !== undefined ? { dropped: outcome.dropped } : {}),
-        backendShares: shares,
+        // LVS variants run on container agents, not on the local backend host: no shares counted there.
+        backendShares: slot.ownHosts ? {} : shares,
         ...(cpuBefore !== undefined && cpuAfter !== undefined ? { balancerCpuSeconds: Math.max(0, cpuAfter - cpuBefore) } : {}),
         timeline: outcome.timeline,
       };
       (results.get(slot.id) as BenchResult).samples.push(sample);
     }
   } finally {
-    await Promise.all(launched.map((l) => l.close()));
+    await Promise.all([...launched.map((l) => l.close()), ...lvsSlots.map((l) => l.close())]);
     await host?.close();
   }
 
@@ -177,10 +191,11 @@ function medianOf(xs: readonly number[]): number {
   return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }
 
-function generate(load: LoadSpec, url: string, durationMs: number): Promise<LoadOutcome> {
+function generate(load: LoadSpec, url: string, durationMs: number, ownHosts?: readonly string[]): Promise<LoadOutcome> {
+  const target = { url, ...(ownHosts ? { ownHosts } : {}), ...(load.closeConnections ? { closeConnections: true } : {}) };
   return load.kind === 'closed'
-    ? runClosedLoop({ url, connections: load.connections, durationMs })
-    : runOpenLoop({ url, connections: load.connections, durationMs, rate: load.rate });
+    ? runClosedLoop({ ...target, connections: load.connections, durationMs })
+    : runOpenLoop({ ...target, connections: load.connections, durationMs, rate: load.rate });
 }
 
 function baseResult(scenario: BenchScenario, variant: BenchVariant, id: string): BenchResult {
@@ -201,7 +216,7 @@ function baseResult(scenario: BenchScenario, variant: BenchVariant, id: string):
 }
 
 async function unavailableReason(variant: BenchVariant, resolve: (name: string) => Promise<BenchTarget | undefined> | BenchTarget | undefined): Promise<string | undefined> {
-  if (variant.mode.startsWith('lvs-')) return `${variant.mode} needs the LVS packet engine and the containers driver (not available to bench yet)`;
+  if (variant.mode.startsWith('lvs-')) return lvsUnavailable(variant);
   let target: BenchTarget | undefined;
   try {
     target = await resolve(variant.target);

@@ -85,18 +85,24 @@ export const presets: Record<string, BenchPreset> = {
   },
   modes: {
     name: 'modes',
-    description: 'L7 vs L4 terminating vs the LVS modes (LVS is listed as unavailable until the packet engine lands).',
-    scenarios: [
-      {
-        name: 'modes',
-        question: 'What does each forwarding mode cost on the reference balancer?',
-        backends: sameBackends,
-        variants: (['http', 'tcp', 'lvs-nat', 'lvs-dr', 'lvs-tun'] as const).map((mode) => ({ target: 'reference', algorithm: 'rr', mode })),
-        load: { kind: 'closed', connections: 32, durationMs: 2000 },
-        repetitions: 5,
-        warmupMs: 1000,
-      },
-    ],
+    description: 'L7 vs L4 terminating vs the LVS modes (containers), against a direct connection and the nftables kernel baseline, keep-alive and a new connection per request.',
+    scenarios: [false, true].map((closeConnections) => ({
+      name: closeConnections ? 'modes-new-connection' : 'modes-keep-alive',
+      question: closeConnections
+        ? 'What does each forwarding mode cost when every request opens a new TCP connection (Connection: close)?'
+        : 'What does each forwarding mode cost over keep-alive connections?',
+      backends: sameBackends,
+      variants: [
+        ...(['http', 'tcp'] as const).map((mode) => ({ target: 'reference', algorithm: 'rr', mode })),
+        // LVS: containers; "direct" sends to one real server with no balancer in between.
+        { target: 'direct', algorithm: 'rr', mode: 'lvs-nat' as const },
+        ...(['lvs-nat', 'lvs-dr', 'lvs-tun'] as const).map((mode) => ({ target: 'reference', algorithm: 'rr', mode })),
+        ...(['lvs-nat', 'lvs-dr'] as const).map((mode) => ({ target: 'nftables', algorithm: 'rr', mode })),
+      ],
+      load: { kind: 'closed' as const, connections: 32, durationMs: 2000, ...(closeConnections ? { closeConnections } : {}) },
+      repetitions: 5,
+      warmupMs: 1000,
+    })),
   },
   calibration: {
     name: 'calibration',

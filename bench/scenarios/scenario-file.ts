@@ -27,7 +27,7 @@ const scenarioSchema = z.strictObject({
   backends: z.array(z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_.-]+$/), model: serviceTimeModelSchema, weight: z.int().min(1).optional() })).min(1, 'needs at least one backend'),
   variants: z.array(z.strictObject({ target: z.string().min(1), algorithm: z.string().min(1), options: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(), mode: z.enum(['http', 'tcp', 'lvs-nat', 'lvs-dr', 'lvs-tun']) })).min(1, 'needs at least one variant'),
   load: z.discriminatedUnion('kind', [
-    z.strictObject({ kind: z.literal('closed'), connections: z.int().min(1).max(10_000), durationMs: z.number().positive().max(MAX_DURATION_MS) }),
+    z.strictObject({ kind: z.literal('closed'), connections: z.int().min(1).max(10_000), durationMs: z.number().positive().max(MAX_DURATION_MS), closeConnections: z.boolean().optional() }),
     z.strictObject({ kind: z.literal('open'), connections: z.int().min(1).max(10_000), durationMs: z.number().positive().max(MAX_DURATION_MS), rate: z.number().positive().max(1_000_000) }),
   ]),
   repetitions: z.int().min(1).max(100).default(5),

@@ -22,8 +22,8 @@ export function algorithmLabel(variant: Pick<BenchVariant, 'algorithm' | 'option
 export const ALGORITHM_OPTIONS_CAPABILITY = 'algorithm-options';
 
 export type LoadSpec =
-  | { kind: 'closed'; connections: number; durationMs: number }
-  | { kind: 'open'; connections: number; durationMs: number; rate: number };
+  | { kind: 'closed'; connections: number; durationMs: number; closeConnections?: boolean }
+  | { kind: 'open'; connections: number; durationMs: number; rate: number; closeConnections?: boolean };
 
 export interface BenchScenario {
   /** Short id used in result ids, e.g. "slow-one". */
