@@ -69,7 +69,7 @@ export function register(program: Command, setExit: (code: number) => void): voi
   program
     .command('matrix')
     .description('Run the conformance suites against several targets and write a check × target table (Markdown and HTML) plus one results folder per target.')
-    .requiredOption('--targets <list>', 'comma-separated targets: built-in names (reference, haproxy, nginx, caddy) or target files')
+    .requiredOption('--targets <list>', 'comma-separated targets: built-in names (reference, nftables [LVS only], haproxy, nginx, caddy) or target files')
     .option('--driver <name>', 'topology driver: local (processes on loopback) or containers', 'local')
     .option('--only <glob>', 'only checks whose id matches (e.g. "distribution.*")')
     .option('--out <dir>', 'output folder', 'fulcrum-out/matrix')
