@@ -99,7 +99,7 @@ async function runOne(check: Check, options: ConformanceOptions, unavailable: st
   if (missing.length > 0) return { ...base, status: 'skip', reason: `target ${options.target.name} does not claim ${missing.join(', ')}` };
 
   const plan = check.scenario(basePlan());
-  if (plan.lvs && !options.driver.forwardsPackets) return { ...base, status: 'skip', reason: `LVS ${plan.lvs.mode.toUpperCase()} needs hosts on real L2 segments: run with --driver containers (driver ${options.driver.name} does not build them)` };
+  if (plan.lvs && !options.driver.forwardsPackets) return { ...base, status: 'skip', reason: `LVS modes need hosts on real L2 segments: run with --driver containers (driver ${options.driver.name} does not build them)` };
   const clients = check.clients ?? 1;
   const key = JSON.stringify({ plan, clients });
   let topology = check.sharesTopology ? shelf.take(key) : undefined;

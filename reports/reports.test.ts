@@ -107,6 +107,16 @@ describe('terminal summary and outputs', () => {
     expect(text).toContain('report: /tmp/x/report.html');
   });
 
+  it('collapses three or more skips with one reason into one line', () => {
+    const why = 'LVS modes need hosts on real L2 segments: run with --driver containers';
+    const many = [...checks, ...['lvs.nat.a', 'lvs.dr.b', 'lvs.tun.c'].map((id) => ({ id, title: id, status: 'skip' as const, reason: why }))];
+    const results = { ...sampleResults(many), summary: { passed: 1, failed: 1, skipped: 4 } };
+    const text = formatSummary(results);
+    expect(text.split('\n')).toHaveLength(checks.length + 1 + 2);
+    expect(text).toMatch(/skip {2}lvs\.nat\.a … lvs\.tun\.c \(3 checks\) +LVS modes need/);
+    expect(text).toContain('FAIL  source.xff');
+  });
+
   it('writes results.json, junit.xml and report.html, and refuses invalid results', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'fulcrum-reports-'));
     try {

@@ -3,12 +3,23 @@ import type { Results } from './results-schema.ts';
 
 const MARK = { pass: 'pass', fail: 'FAIL', skip: 'skip' } as const;
 
+/** Skips sharing one reason collapse into a line once there are this many (16 LVS checks on the local driver, say). */
+const COLLAPSE_SKIPS = 3;
+
 export function formatSummary(results: Results, reportPath?: string): string {
   const idWidth = Math.max(...results.checks.map((c) => c.id.length), 5);
-  const lines = results.checks.map((c) => {
+  const skipsByReason = new Map<string, string[]>();
+  for (const c of results.checks) if (c.status === 'skip') skipsByReason.set(c.reason ?? '', [...(skipsByReason.get(c.reason ?? '') ?? []), c.id]);
+  const lines: string[] = [];
+  for (const c of results.checks) {
+    const group = c.status === 'skip' ? (skipsByReason.get(c.reason ?? '') ?? []) : [];
+    if (group.length >= COLLAPSE_SKIPS) {
+      if (group[0] === c.id) lines.push(`  ${MARK.skip}  ${`${group[0]} … ${group[group.length - 1]} (${group.length} checks)`.padEnd(idWidth)}  ${c.reason ?? ''}`.trimEnd());
+      continue;
+    }
     const why = c.status === 'pass' ? '' : `  ${c.reason ?? ''}`;
-    return `  ${MARK[c.status]}  ${c.id.padEnd(idWidth)}${why}`.trimEnd();
-  });
+    lines.push(`  ${MARK[c.status]}  ${c.id.padEnd(idWidth)}${why}`.trimEnd());
+  }
   const { passed, failed, skipped } = results.summary;
   const target = `${results.target.name}${results.target.version ? ` ${results.target.version}` : ''}`;
   return [
