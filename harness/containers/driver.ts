@@ -15,7 +15,7 @@ import { BACKEND_PORT, ContainerBackend } from './backend.ts';
 import { RemoteClient } from './remote-client.ts';
 import { startRemoteProcess, type RemoteProcess } from './remote-process.ts';
 import { twoArmed } from './shapes.ts';
-import { lvsShape, prepareLvs, startRealServerAgents } from './lvs.ts';
+import { lvsShape, outsideNetwork, prepareLvs, startRealServerAgents } from './lvs.ts';
 import type { LvsView } from '../lvs-view.ts';
 import { startContainerTopology, type ContainerHost, type StartedContainerTopology } from './topology.ts';
 
@@ -111,7 +111,7 @@ export async function startContainers(spec: TopologySpec, options: StartOptions 
     );
     clientsStarting.catch(() => {}); // awaited below; teardown covers a failure either way
 
-    const front = balancerHost.addresses[lvsPlan?.mode === 'nat' || !lvsPlan ? 'front' : 'segment'] as string;
+    const front = balancerHost.addresses[lvsPlan ? outsideNetwork(lvsPlan) : 'front'] as string;
     const { backends: _planned, admin: wantsAdmin, lvs: _lvsPlan, ...rest } = spec.plan;
     const scenario: Scenario = {
       ...rest,

@@ -1,13 +1,10 @@
 // DELIBERATELY BROKEN LVS targets, for the harness's own tests: each breaks one thing an LVS check
 // looks at, and claims it does not. They show that every LVS check can fail.
-import { fileURLToPath } from 'node:url';
-import { stringify } from 'yaml';
 import { nftablesTarget } from '../nftables.ts';
 import { LVS_CAPABILITIES, renderLvs } from '../reference-lvs.ts';
-import { referenceConfig, referenceTarget } from '../reference.ts';
+import { referenceTarget } from '../reference.ts';
 import type { Scenario, Target } from '../../types.ts';
 
-const BIN = fileURLToPath(new URL('../../../bin/fulcrum.js', import.meta.url));
 const base = referenceTarget();
 
 function variant(name: string, capabilities: readonly string[], render: Target['render'], extra: Partial<Target> = {}): Target {
@@ -19,11 +16,10 @@ function variant(name: string, capabilities: readonly string[], render: Target['
 export const brokenTerminating = variant('broken-lvs-terminating', ['tcp', ...LVS_CAPABILITIES], (s: Scenario) => {
   const { lvs, ...proxied } = s;
   if (!lvs) throw new Error('LVS scenarios only');
+  // The reference's own L4 proxy as it renders without lvs, started once the VIP is on the balancer.
+  const proxy = base.render(proxied);
   return {
-    files: [
-      { path: 'lb.yaml', content: stringify(referenceConfig(proxied)) },
-      { path: 'run.sh', content: `set -eu\nip addr add ${s.listen.host}/32 dev ${lvs.interfaces.outside}\nexec ${process.execPath} ${BIN} serve --config {{dir}}/lb.yaml\n` },
-    ],
+    files: [...proxy.files, { path: 'run.sh', content: `set -eu\nip addr add ${s.listen.host}/32 dev ${lvs.interfaces.outside}\nexec ${proxy.command.join(' ')}\n` }],
     command: ['/bin/sh', '{{dir}}/run.sh'],
     readyWhen: { tcp: s.listen },
   };
