@@ -35,7 +35,9 @@ describe('LVS checks against deliberately broken targets', () => {
   });
 
   it('an engine that forgets established flows and reschedules mid-stream packets fails stickiness', TIMEOUT, async () => {
-    expect((await verdicts(brokenForgetful, 'lvs.dr.stickiness'))['lvs.dr.stickiness']).toMatch(/^fail: connection 1 .*ECONNRESET/);
+    // The engine forgets a flow 1 ms after it is established; which connection first sends a
+    // packet later than that (while opening, or after a step) depends on the host's load.
+    expect((await verdicts(brokenForgetful, 'lvs.dr.stickiness'))['lvs.dr.stickiness']).toMatch(/^fail: (after "[^"]+" )?connection \d .*ECONNRESET/);
   });
 
   it('TUN without an MTU strategy fails the 20 MB transfer', TIMEOUT, async () => {
