@@ -96,6 +96,12 @@ describe('LVS engine: ARP', () => {
     expect(rig.out.pending).toBe(0);
   });
 
+  it('names the field of an unknown algorithm in a config that skipped the parser', () => {
+    const config = parseLvsConfig({ interfaces: { outside: 'out0' }, services: [service('dr')] }, 'test');
+    const handBuilt = { ...config, services: [{ ...config.services[0]!, algorithm: { name: 'nope' } }] };
+    expect(() => new LvsEngine(handBuilt, [LB_OUT, LB_OUT], { now: () => 0, rng: () => 0 })).toThrow(/^services\.svc\.algorithm: unknown algorithm "nope"$/);
+  });
+
   it('asks for real servers it cannot reach yet, with a zeroed virtio header', () => {
     const config = parseLvsConfig({ interfaces: { outside: 'out0' }, services: [service('dr')] }, 'test');
     const engine = new LvsEngine(config, [LB_OUT, LB_OUT], { now: () => 0, rng: () => 0 });

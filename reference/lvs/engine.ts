@@ -544,7 +544,8 @@ export class LvsEngine {
 
   private addService(sc: LvsServiceConfig): void {
     const factory = schedulerFactory(sc.algorithm.name);
-    if (!factory) throw new UnknownServerError(sc.name, `algorithm ${sc.algorithm.name}`);
+    // parseLvsConfig rejects this; a hand-built config reaching here gets the same field-naming message.
+    if (!factory) throw new TypeError(`services.${sc.name}.algorithm: unknown algorithm "${sc.algorithm.name}"`);
     const { name: _name, ...options } = sc.algorithm;
     const svc: Service = {
       config: sc,
