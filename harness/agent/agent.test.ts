@@ -40,11 +40,14 @@ describe('backend agent', () => {
     expect(health.ok && health.status).toBe(200);
     const snap = await control(agent.controlPort, '/records');
     expect(snap.probes).toBe(1);
+    expect(snap.served).toEqual({ http: 1, tcp: 0, udp: 0 });
     expect(snap.records).toHaveLength(1);
     expect(snap.records[0]).toMatchObject({ backend: 'b7', protocol: 'http', path: '/x?y=1', peer: { address: '127.10.0.9' }, headers: { 'x-forwarded-for': '198.51.100.1' } });
     if (r.ok) expect(snap.records[0]?.peer.port).toBe(r.local.port);
     await control(agent.controlPort, '/reset', 'POST');
-    expect((await control(agent.controlPort, '/records')).records).toHaveLength(0);
+    const afterReset = await control(agent.controlPort, '/records');
+    expect(afterReset.records).toHaveLength(0);
+    expect(afterReset.served).toEqual({ http: 0, tcp: 0, udp: 0 });
   });
 
   it('holds a request open and counts it active until the client goes away', async () => {

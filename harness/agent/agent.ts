@@ -59,12 +59,14 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const { id, host } = options;
   const records: AgentRecord[] = [];
   const active = { http: 0, tcp: 0 };
+  const served = { http: 0, tcp: 0, udp: 0 };
   let probes = 0;
   const proxyOf = new WeakMap<Socket, ProxyHeaderRecord>();
   const sockets = new Set<Socket>();
   const holds = new Map<() => void, string>();
 
   const record = (r: AgentRecord) => {
+    served[r.protocol]++;
     if (records.length < RECORD_LIMIT) records.push(r);
   };
 
@@ -231,6 +233,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       res.end(JSON.stringify(snapshot()));
     } else if (req.method === 'POST' && url.pathname === '/reset') {
       records.length = 0;
+      served.http = served.tcp = served.udp = 0;
       probes = 0;
       res.end('{"ok":true}');
     } else if (req.method === 'POST' && url.pathname === '/release') {
@@ -247,7 +250,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   });
 
   function snapshot(): AgentSnapshot {
-    return { id, records: [...records], active: { ...active }, probes };
+    return { id, records: [...records], active: { ...active }, served: { ...served }, probes };
   }
 
   let udp: UdpSocket | undefined;

@@ -65,6 +65,8 @@ export interface AgentSnapshot {
   records: AgentRecord[];
   /** Open right now: HTTP requests not yet answered in full, TCP connections. */
   active: { http: number; tcp: number };
+  /** Work seen since start or reset, counted also past the record limit (bench shares under load). */
+  served: { http: number; tcp: number; udp: number };
   /** Health-check requests and TCP connections that closed without sending data. */
   probes: number;
 }
