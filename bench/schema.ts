@@ -34,7 +34,9 @@
 //                   until the generator stopped, counted by the backends themselves (may exceed
 //                   requests by up to one per connection: answers in flight at the stop).
 //       balancerCpuSeconds  user+system CPU of the balancer process during the repetition,
-//                   from /proc/<pid>/stat (utime+stime over the clock tick); absent if unknown.
+//                   from /proc/<pid>/stat (utime+stime over the clock tick); LVS variants: of the
+//                   balancer's container, from its cgroup; absent if unknown or not attributable
+//                   (a kernel data plane such as nftables forwards in softirq).
 //       timeline[]  per-second samples: t (seconds since the repetition began), rps, p50Ms, p99Ms.
 import { z } from 'zod';
 

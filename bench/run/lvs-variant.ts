@@ -4,7 +4,6 @@
 // no-balancer baseline. Real servers are the harness agents (they answer at once), so scenarios
 // with LVS variants should use zero-latency backends.
 import type { BenchScenario, BenchVariant } from '../scenarios/types.ts';
-import type { StartedTopology } from '../../harness/topology.ts';
 
 export const DIRECT_TARGET = 'direct';
 
@@ -13,6 +12,13 @@ export interface LvsSlot {
   /** The VIP or real server address the generator may send to (inside 198.18.0.0/15). */
   ownHosts: string[];
   description: string;
+  /** Restarts the real servers' counts (before a measurement). */
+  begin(): Promise<void>;
+  /** Requests each real server answered since begin(). */
+  shares(): Promise<Record<string, number>>;
+  /** CPU seconds of the balancer's container so far; undefined for "direct" and for kernel data
+   *  planes (nftables forwards in softirq, which no container is charged for). */
+  cpuSeconds(): Promise<number | undefined>;
   close(): Promise<void>;
 }
 
@@ -38,10 +44,14 @@ export async function lvsUnavailable(variant: BenchVariant): Promise<string | un
 }
 
 export async function startLvsSlot(scenario: BenchScenario, variant: BenchVariant, log: (line: string) => void): Promise<LvsSlot> {
-  const [{ containersDriver }, { resolveTarget }] = await Promise.all([import('../../harness/containers/driver.ts'), import('../../harness/targets/registry.ts')]);
+  const [{ startContainers }, { resolveTarget }, { containerCpuSeconds }] = await Promise.all([
+    import('../../harness/containers/driver.ts'),
+    import('../../harness/targets/registry.ts'),
+    import('../../harness/containers/cpu.ts'),
+  ]);
   const direct = variant.target === DIRECT_TARGET;
   const target = await resolveTarget(direct ? 'reference' : variant.target);
-  const topology: StartedTopology = await containersDriver.start(
+  const topology = await startContainers(
     {
       target,
       plan: {
@@ -54,10 +64,17 @@ export async function startLvsSlot(scenario: BenchScenario, variant: BenchVarian
     { log },
   );
   const endpoint = direct ? topology.backends[0]!.endpoint : topology.entry;
+  const balancerHost = topology.containers.hosts['balancer'];
+  const measuresCpu = !direct && !target.lvsHosts?.balancerForwards && balancerHost !== undefined;
   return {
     url: `http://${endpoint.host}:${endpoint.port}/`,
     ownHosts: [endpoint.host],
     description: direct ? `real server ${topology.backends[0]!.id} directly` : topology.balancer.description,
+    begin: async () => {
+      await Promise.all(topology.backends.map((b) => b.reset()));
+    },
+    shares: async () => Object.fromEntries(await Promise.all(topology.backends.map(async (b) => [b.id, (await b.snapshot()).served.http] as const))),
+    cpuSeconds: () => (measuresCpu ? containerCpuSeconds(balancerHost) : Promise.resolve(undefined)),
     close: () => topology.stop(),
   };
 }

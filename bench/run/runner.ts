@@ -29,7 +29,7 @@ export interface RunOptions {
 }
 
 const NULL = Symbol('null target');
-type Slot = { kind: typeof NULL } | { kind: 'variant'; variant: BenchVariant; id: string; url: string; pid?: number; ownHosts?: string[] };
+type Slot = { kind: typeof NULL } | { kind: 'variant'; variant: BenchVariant; id: string; url: string; pid?: number; lvs?: LvsSlot };
 
 export async function runBench(scenarios: readonly BenchScenario[], options: RunOptions): Promise<BenchRun> {
   const startedAt = new Date();
@@ -98,7 +98,7 @@ async function runScenario(
         try {
           const lvs = await startLvsSlot(scenario, variant, (line) => say(`  ${id}: ${line}`));
           lvsSlots.push(lvs);
-          slots.push({ kind: 'variant', variant, id, url: lvs.url, ownHosts: lvs.ownHosts });
+          slots.push({ kind: 'variant', variant, id, url: lvs.url, lvs });
         } catch (err) {
           result.unavailable = `failed to start: ${lastLines((err as Error).message)}`;
           say(`  ${id}: ${result.unavailable}`);
@@ -132,13 +132,15 @@ async function runScenario(
       const label = slot.kind === NULL ? 'null target (generator ceiling)' : slot.id;
       const url = slot.kind === NULL ? `http://${nullTarget.host}:${nullTarget.port}/` : slot.url;
       const durationMs = step.warmup ? scenario.warmupMs : scenario.load.durationMs;
-      const cpuBefore = slot.kind === 'variant' && slot.pid !== undefined ? await groupCpuSeconds(slot.pid) : undefined;
+      const lvs = slot.kind === 'variant' ? slot.lvs : undefined;
+      const cpu = async () => (lvs ? lvs.cpuSeconds() : slot.kind === 'variant' && slot.pid !== undefined ? groupCpuSeconds(slot.pid) : undefined);
+      const cpuBefore = await cpu();
       // Counts restart before the load starts and are read after it stopped: the generator's window too.
-      await host.begin();
-      const outcome = await generate(scenario.load, url, durationMs, slot.kind === 'variant' ? slot.ownHosts : undefined);
-      const counted = await host.snapshot();
-      const shares = Object.fromEntries(serving.map((b) => [b.id, counted[b.id] ?? 0]));
-      const cpuAfter = slot.kind === 'variant' && slot.pid !== undefined ? await groupCpuSeconds(slot.pid) : undefined;
+      // LVS variants are served by the real servers' agents in containers, the rest by the local backend host.
+      await (lvs ? lvs.begin() : host.begin());
+      const outcome = await generate(scenario.load, url, durationMs, lvs?.ownHosts);
+      const shares = lvs ? await lvs.shares() : await localShares(host, serving);
+      const cpuAfter = await cpu();
       const prefix = `  [${step.order + 1}/${plan.length}] ${label}`;
       if (step.warmup) {
         say(`${prefix} warm-up: ${Math.round(outcome.rps)} req/s`);
@@ -159,8 +161,7 @@ async function runScenario(
         non2xx: outcome.non2xx,
         ...(outcome.late !== undefined ? { late: outcome.late } : {}),
         ...(outcome.dropped !== undefined ? { dropped: outcome.dropped } : {}),
-        // LVS variants run on container agents, not on the local backend host: no shares counted there.
-        backendShares: slot.ownHosts ? {} : shares,
+        backendShares: shares,
         ...(cpuBefore !== undefined && cpuAfter !== undefined ? { balancerCpuSeconds: Math.max(0, cpuAfter - cpuBefore) } : {}),
         timeline: outcome.timeline,
       };
@@ -174,6 +175,11 @@ async function runScenario(
   const ceilingRps = ceilingSamples.map((o) => o.rps);
   for (const r of results.values()) r.generatorBound = isGeneratorBound(r, scenario.load, ceilingRps);
   return { results: [...results.values()], ceiling: ceilingRps };
+}
+
+async function localShares(host: BackendHost, serving: readonly { id: string }[]): Promise<Record<string, number>> {
+  const counted = await host.snapshot();
+  return Object.fromEntries(serving.map((b) => [b.id, counted[b.id] ?? 0]));
 }
 
 /** Closed loop: the variant's median req/s is within 10 % of the null target's. Open loop: the
