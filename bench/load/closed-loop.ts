@@ -17,6 +17,7 @@
 // own histogram rounds to whole milliseconds). Bounded: duration or amount, plus a hard stop.
 import autocannon from 'autocannon';
 import { LatencyRecorder } from './latency-recorder.ts';
+import { runNewConnectionLoop } from './new-connection-loop.ts';
 import { assertLoopbackUrl } from './loopback.ts';
 import type { LoadOutcome, LoadTarget } from './types.ts';
 
@@ -33,6 +34,8 @@ export async function runClosedLoop(opts: ClosedLoopOptions): Promise<LoadOutcom
   assertLoopbackUrl(opts.url, opts.ownHosts);
   if (!Number.isInteger(opts.connections) || opts.connections < 1) throw new RangeError('closed loop: connections must be a positive integer');
   if (!(opts.durationMs > 0)) throw new RangeError('closed loop: durationMs must be positive');
+  // autocannon mistimes answers when the server closes each connection: see new-connection-loop.ts.
+  if (opts.closeConnections) return runNewConnectionLoop(opts);
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const recorder = new LatencyRecorder();
   let completed = 0;
@@ -43,8 +46,6 @@ export async function runClosedLoop(opts: ClosedLoopOptions): Promise<LoadOutcom
       {
         url: opts.url,
         connections: opts.connections,
-        // The server closes after each response; autocannon reconnects: one TCP connection per request.
-        ...(opts.closeConnections ? { headers: { connection: 'close' } } : {}),
         ...(opts.amount ? { amount: opts.amount } : { duration: opts.durationMs / 1000 }),
         timeout: Math.max(1, Math.ceil(timeoutMs / 1000)),
         // autocannon notices its stop flag only on a sample tick (default every 1000 ms), so

@@ -86,6 +86,37 @@ describe('bounds', () => {
     expect(hung.requests).toBe(0);
   });
 
+  it('closed loop with a new connection per request: one connection per answer, latencies that obey Little\'s law', async () => {
+    let connections = 0;
+    const server = createServer((req, res) => {
+      req.resume();
+      res.end('ok');
+    });
+    server.on('connection', () => connections++);
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const r = await runClosedLoop({ url, connections: 8, durationMs: 1000, closeConnections: true });
+    expect(r.errors).toBe(0);
+    expect(r.requests).toBeGreaterThan(100);
+    expect(connections).toBe(r.requests);
+    // Eight requests always in flight: mean latency ≈ 8 / throughput. autocannon's timing of
+    // server-closed connections (see new-connection-loop.ts) gave ~60× that.
+    const littlesLaw = (r.latencyMs.mean / 1000) * r.rps / 8;
+    expect(littlesLaw).toBeGreaterThan(0.5);
+    expect(littlesLaw).toBeLessThan(1.1);
+    const capped = await runClosedLoop({ url, connections: 3, durationMs: 5000, amount: 40, closeConnections: true });
+    expect(capped.requests).toBe(40);
+  });
+
+  it('closed loop with new connections is bounded against a hanging server and counts the timeouts', async () => {
+    const t0 = performance.now();
+    const hung = await runClosedLoop({ url: await hangingServer(), connections: 2, durationMs: 1000, timeoutMs: 500, closeConnections: true });
+    expect(performance.now() - t0).toBeLessThan(1000 + 500 + 2000);
+    expect(hung.requests).toBe(0);
+    expect(hung.errors).toBeGreaterThanOrEqual(2);
+  });
+
   it('refuses anything but loopback', async () => {
     await expect(runOpenLoop({ url: 'http://198.51.100.1/', rate: 1, connections: 1, durationMs: 10 })).rejects.toBeInstanceOf(NonLoopbackTargetError);
     await expect(runClosedLoop({ url: 'http://example.com/', connections: 1, durationMs: 10 })).rejects.toBeInstanceOf(NonLoopbackTargetError);

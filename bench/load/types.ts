@@ -6,7 +6,7 @@ export interface LoadTarget {
   url: string;
   /** Hosts the project created inside 198.18.0.0/15 (e.g. an LVS VIP in containers) that may also take load. */
   ownHosts?: readonly string[];
-  /** Ask for a new connection per request (Connection: close), instead of keep-alive. */
+  /** A new connection per request (Connection: close) instead of keep-alive; closed loop only. */
   closeConnections?: boolean;
 }
 
