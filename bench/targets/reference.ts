@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
+import { FULCRUM_BIN } from '../../harness/paths.ts';
 import type { Scenario, Target, TargetLaunch } from '../../harness/types.ts';
 import { schedulerNames } from '../../reference/algorithms/index.ts';
 import { version } from '../../cli/version.ts';
@@ -35,7 +36,7 @@ export const referenceTarget: Target = {
     };
     return {
       files: [{ path: 'lb.yaml', content: stringify(config) }],
-      command: [process.execPath, `${ROOT}bin/fulcrum.js`, 'serve', '--config', '{{dir}}/lb.yaml'],
+      command: [process.execPath, FULCRUM_BIN, 'serve', '--config', '{{dir}}/lb.yaml'],
       readyWhen: { tcp: s.listen },
     };
   },

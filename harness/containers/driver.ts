@@ -18,6 +18,7 @@ import { twoArmed } from './shapes.ts';
 import { lvsShape, outsideNetwork, prepareLvs, startRealServerAgents } from './lvs.ts';
 import type { LvsView } from '../lvs-view.ts';
 import { startContainerTopology, type ContainerHost, type StartedContainerTopology } from './topology.ts';
+import { TSX_LOADER } from '../paths.ts';
 
 export const LISTEN_PORT = 8000;
 export const ADMIN_PORT = 9000;
@@ -27,7 +28,6 @@ export const TARGET_DIR = '/fulcrum/target';
 
 const AGENT_MAIN = fileURLToPath(new URL('../agent/main.ts', import.meta.url));
 const CLIENT_AGENT_MAIN = fileURLToPath(new URL('./client-agent-main.ts', import.meta.url));
-const TSX = fileURLToPath(import.meta.resolve('tsx'));
 
 /** A balancer in a container starts cold (its own /tmp, a shared CPU): more room than the local driver's 10 s. */
 export const DEFAULT_READY_TIMEOUT_MS = 60_000;
@@ -97,7 +97,7 @@ export async function startContainers(spec: TopologySpec, options: StartOptions 
     const directServerReturn = lvsPlan !== undefined && lvsPlan.mode !== 'nat';
     const backends = spec.plan.backends.map((b, i) => {
       const host = backendHosts[i] as ContainerHost;
-      const agent = [node, '--import', toContainer(TSX), toContainer(AGENT_MAIN)];
+      const agent = [node, '--import', toContainer(TSX_LOADER), toContainer(AGENT_MAIN)];
       return new ContainerBackend(b.id, b.weight, host.address, host.containerId, client, agent, directServerReturn ? '0.0.0.0' : host.address);
     });
     // Client agents need nothing else to start (they connect only when asked): start them meanwhile.
@@ -105,7 +105,7 @@ export async function startContainers(spec: TopologySpec, options: StartOptions 
     const listen: Endpoint = lvs ? { host: lvs.placement.vip, port: directServerReturn ? BACKEND_PORT : LISTEN_PORT } : { host: balancerHost.addresses['front'] as string, port: LISTEN_PORT };
     const clientsStarting = settle(
       clientHosts.map(async (host) => {
-        const proc = await startClientAgent(host, listen, [node, '--import', toContainer(TSX), toContainer(CLIENT_AGENT_MAIN)], client);
+        const proc = await startClientAgent(host, listen, [node, '--import', toContainer(TSX_LOADER), toContainer(CLIENT_AGENT_MAIN)], client);
         return { proc, remote: new RemoteClient(host.address, `http://${host.address}:${proc.controlPort}`) };
       }),
     );

@@ -3,7 +3,6 @@
 // NAT: two-armed, the balancer is the real servers' gateway; the client sits on the VIP's segment.
 // DR/TUN: balancer and real servers share one segment; clients are behind a router, which is where
 // replies are observed (their source MAC tells whether they crossed the balancer).
-import { fileURLToPath } from 'node:url';
 import type { ContainerRuntimeClient } from 'testcontainers';
 import type { ArpAnswers, LvsView, WireCounters } from '../lvs-view.ts';
 import type { LvsHostSetup, LvsPlacement, LvsPlan } from '../types.ts';
@@ -12,11 +11,11 @@ import { startRemoteProcess, type RemoteProcess } from './remote-process.ts';
 import { sharedSegment, twoArmed } from './shapes.ts';
 import type { TopologySpec } from './spec.ts';
 import type { ContainerHost, StartedContainerTopology } from './topology.ts';
+import { FULCRUM_BIN } from '../paths.ts';
 
 /** The VIP's host number on the client-facing segment (no container takes it). */
 export const VIP_HOST = 100;
 const TABLE = 'fulcrum_lvs';
-const BIN = fileURLToPath(new URL('../../bin/fulcrum.js', import.meta.url));
 
 /** Real servers for DR/TUN: the VIP goes on lo with ARP suppressed; TUN also decapsulates (TUN device, raw socket). */
 const REAL_SERVER_SYSCTLS: Record<string, string> = {
@@ -151,7 +150,7 @@ export async function startRealServerAgents(
     backends.map(async (h) => {
       let ready!: () => void;
       const isReady = new Promise<void>((r) => (ready = r));
-      const proc = await startRemoteProcess(client, h.containerId, [toContainer(process.execPath), toContainer(BIN), 'rs-agent', '--vip', placement.vip, '--tunnel', tunnel, ...(setup.realServerArpSuppression === false ? ['--no-arp-suppression'] : [])], {
+      const proc = await startRemoteProcess(client, h.containerId, [toContainer(process.execPath), toContainer(FULCRUM_BIN), 'rs-agent', '--vip', placement.vip, '--tunnel', tunnel, ...(setup.realServerArpSuppression === false ? ['--no-arp-suppression'] : [])], {
         label: `rs-agent ${h.name}`,
         env: { FULCRUM_NO_BUNDLE: '1' },
         onStdoutLine: (line) => {

@@ -2,9 +2,9 @@
 // Renders the engine's config (reference/lvs/config.ts) from a placed scenario. Pure.
 import { fileURLToPath } from 'node:url';
 import type { Scenario, TargetLaunch } from '../types.ts';
+import { TSX_LOADER } from '../paths.ts';
 
 const DAEMON = fileURLToPath(new URL('../../reference/lvs/daemon.ts', import.meta.url));
-const TSX = fileURLToPath(import.meta.resolve('tsx'));
 
 /** lvs:admin: the engine's HTTP admin channel (reference/lvs/admin.ts) for weights and real servers at runtime. */
 export const LVS_CAPABILITIES = ['lvs:nat', 'lvs:dr', 'lvs:tun', 'lvs:admin'] as const;
@@ -47,7 +47,7 @@ export function renderLvs(s: Scenario, overrides: LvsEngineOverrides = {}): Targ
   return {
     // JSON is YAML: the engine's loader reads either.
     files: [{ path: 'lvs.yaml', content: `${JSON.stringify(lvsEngineConfig(s, overrides), null, 2)}\n` }],
-    command: [process.execPath, '--import', TSX, DAEMON, '{{dir}}/lvs.yaml'],
+    command: [process.execPath, '--import', TSX_LOADER, DAEMON, '{{dir}}/lvs.yaml'],
     readyWhen: { tcp: s.listen },
   };
 }

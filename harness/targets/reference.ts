@@ -6,8 +6,8 @@ import { stringify } from 'yaml';
 import { schedulerNames } from '../../reference/index.ts';
 import type { Capability, Scenario, Target, TargetLaunch } from '../types.ts';
 import { LVS_CAPABILITIES, renderLvs } from './reference-lvs.ts';
+import { FULCRUM_BIN } from '../paths.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/fulcrum.js', import.meta.url));
 const PACKAGE_JSON = new URL('../../package.json', import.meta.url);
 const SERVE_COMMAND = fileURLToPath(new URL('../../cli/commands/serve.ts', import.meta.url));
 
@@ -69,7 +69,7 @@ export function referenceTarget(): Target {
       if (scenario.lvs) return renderLvs(scenario);
       return {
         files: [{ path: 'lb.yaml', content: stringify(referenceConfig(scenario)) }],
-        command: [process.execPath, BIN, 'serve', '--config', '{{dir}}/lb.yaml'],
+        command: [process.execPath, FULCRUM_BIN, 'serve', '--config', '{{dir}}/lb.yaml'],
         ...(scenario.mode === 'udp' ? { readyWhen: scenario.admin ? { tcp: scenario.admin } : { delayMs: 1500 } } : {}),
       };
     },
