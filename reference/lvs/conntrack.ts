@@ -38,6 +38,8 @@ export interface ConnCounters {
   full: number;
   expired: number;
   added: number;
+  /** Flows replaced by a new connection on the same addresses and ports (a SYN on a closing flow). */
+  recycled: number;
 }
 
 export const MAX_SERVERS = 65_535;
@@ -58,7 +60,7 @@ function nextPowerOfTwo(n: number): number {
 
 export class ConnTable {
   readonly capacity: number;
-  readonly counters: ConnCounters = { full: 0, expired: 0, added: 0 };
+  readonly counters: ConnCounters = { full: 0, expired: 0, added: 0, recycled: 0 };
   /** Flows per real server index (all states): what least-connection schedulers read as `active`. */
   readonly perServer = new Int32Array(MAX_SERVERS + 1);
   private count = 0;
@@ -165,6 +167,12 @@ export class ConnTable {
   }
 
   // ---- changes ----
+
+  /** Removes a flow that a new connection on the same 4-tuple replaces. */
+  recycle(e: number): void {
+    this.remove(e);
+    this.counters.recycled++;
+  }
 
   /** Adds a flow; -1 (and counters.full + 1) when the table is full. */
   add(proto: number, clientIp: number, clientPort: number, vip: number, vport: number, server: number, serverIp: number, serverPort: number, now: number): number {

@@ -167,6 +167,32 @@ describe('LVS engine: DR', () => {
     }
   });
 
+  it('a SYN reusing a closed connection\'s port is scheduled afresh; a retransmitted SYN is not', () => {
+    const rig = new Rig(service('dr'));
+    rig.fromClient({ flags: 0x02, sport: 5 });
+    const first = dstMac(rig.only(LINK_OUTSIDE));
+    rig.fromClient({ flags: 0x02, sport: 5 });
+    expect(dstMac(rig.only(LINK_OUTSIDE))).toBe(first);
+    rig.fromClient({ flags: 0x10, sport: 5 });
+    rig.fromClient({ flags: 0x11, sport: 5 }); // FIN: the connection closes, its flow lingers
+    rig.fromClient({ flags: 0x02, sport: 5 });
+    expect(dstMac(rig.only(LINK_OUTSIDE))).not.toBe(first); // rr: the next server
+    expect(rig.engine.conntrack.counters.recycled).toBe(1);
+    expect(rig.engine.conntrack.size).toBe(1);
+  });
+
+  it('a new connection never follows an old flow on the same port to a server that is down', () => {
+    const rig = new Rig(service('dr'));
+    rig.fromClient({ flags: 0x02, sport: 6 });
+    const first = dstMac(rig.only(LINK_OUTSIDE));
+    rig.fromClient({ flags: 0x10, sport: 6 });
+    rig.engine.setUsable('svc', first === RS_MAC['198.19.2.11'] ? 'rs1' : 'rs2', false);
+    rig.fromClient({ flags: 0x10, sport: 6, seq: 2001 });
+    expect(dstMac(rig.only(LINK_OUTSIDE))).toBe(first); // its established flow continues
+    rig.fromClient({ flags: 0x02, sport: 6 });
+    expect(dstMac(rig.only(LINK_OUTSIDE))).not.toBe(first);
+  });
+
   it('removed server, expire: its flows are dropped at once; reschedule: moved to another server', () => {
     for (const policy of ['expire', 'reschedule'] as const) {
       const rig = new Rig(service('dr', { protocol: 'udp' }), { removedServer: policy });

@@ -5,7 +5,7 @@
 import { schedulerFactory } from '../algorithms/index.ts';
 import type { BackendView, PickContext, Scheduler } from '../algorithms/index.ts';
 import { backendIssues, type LvsBackendConfig, type LvsConfig, type LvsServiceConfig } from './config.ts';
-import { ConnTable } from './conntrack.ts';
+import { ConnTable, STATE_TCP_CLOSED, STATE_TCP_FIN } from './conntrack.ts';
 import { Neighbours } from './neighbours.ts';
 import type { Output } from './output.ts';
 import { ARP_FRAME_LEN, ARP_REPLY, ARP_REQUEST, BROADCAST_MAC, arpReplyFor, arpRequest, readArp, writeArpFrame } from './packet/arp.ts';
@@ -58,6 +58,8 @@ export interface EngineStats {
   dropped: Record<DropReason, number>;
   flows: number;
   tableFull: number;
+  /** Flows replaced by a new connection that reused their addresses and ports. */
+  recycled: number;
 }
 
 export type DropReason =
@@ -187,6 +189,7 @@ export class LvsEngine {
     dropped: { notForUs: 0, noService: 0, noFlow: 0, noServer: 0, tableFull: 0, noNeighbour: 0, fragment: 0, ttl: 0, truncated: 0, malformed: 0, removedServer: 0, ipv6: 0, unsupportedGso: 0 },
     flows: 0,
     tableFull: 0,
+    recycled: 0,
   };
 
   constructor(
@@ -299,6 +302,7 @@ export class LvsEngine {
     for (const svc of this.services) for (const [key, t] of svc.templates) if (t.expires <= now) svc.templates.delete(key);
     this.stats.flows = this.conntrack.size;
     this.stats.tableFull = this.conntrack.counters.full;
+    this.stats.recycled = this.conntrack.counters.recycled;
   }
 
   /** Queues ARP who-has for real servers whose MAC we lack or have not confirmed for `staleMs`. */
@@ -361,6 +365,10 @@ export class LvsEngine {
 
     let e = this.conntrack.find(proto, client, sport, vip, vport);
     if (e >= 0 && this.conntrack.expireIfDue(e, now)) e = -1;
+    if (e >= 0 && proto === PROTO_TCP && (flags & (TCP_SYN | TCP_ACK | TCP_RST)) === TCP_SYN && this.startsAnew(e)) {
+      this.conntrack.recycle(e);
+      e = -1;
+    }
     let server: RealServer | undefined;
     if (e >= 0) {
       server = this.servers[this.conntrack.server(e)];
@@ -516,6 +524,17 @@ export class LvsEngine {
     out.send(LINK_OUTSIDE, at, VNET_HDR_LEN + ARP_FRAME_LEN);
     this.stats.arp.replies++;
     this.stats.sent++;
+  }
+
+  /** A SYN on a known 4-tuple opens a new connection (IPVS conn_reuse_mode) when the old one was
+   *  closing or closed (clients reuse ports as soon as they are free; the flow lingers for its
+   *  close timeout) or when its server takes no new flows: then it is scheduled afresh, never sent
+   *  to a dead or quiesced server because an earlier connection used the same port. */
+  private startsAnew(e: number): boolean {
+    const state = this.conntrack.state(e);
+    if (state === STATE_TCP_FIN || state === STATE_TCP_CLOSED) return true;
+    const server = this.servers[this.conntrack.server(e)];
+    return server === undefined || !server.usable || server.weight === 0;
   }
 
   private schedule(svc: Service, client: number, sport: number, now: number): RealServer | undefined {
