@@ -311,34 +311,15 @@ export class LoopbackClient implements ClientHost {
 
   /** POST /sha256 with `total` bytes of the stream for `seed`, generated and hashed as the socket takes them. */
   private upload(total: number, seed: string, deadline: number, timeoutMs: number): Promise<Leg<NonNullable<TransferReply['up']>>> {
-    return new Promise((resolve) => {
-      const hash = createHash('sha256');
-      let sent = 0;
-      let generated = false;
-      let connected = false;
-      let local: Endpoint | undefined;
-      let settled = false;
-      const finish = (leg: Leg<NonNullable<TransferReply['up']>>) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        if (!leg.ok) req.destroy();
-        resolve(leg);
-      };
-      const fail = (what: string) => finish({ ok: false, error: connected ? `sent ${sent} of ${total} bytes, then ${what}` : what, ...(local ? { local } : {}) });
-      const req = httpRequest({
-        host: this.entry.host,
-        port: this.entry.port,
-        localAddress: this.address,
-        method: 'POST',
-        path: SHA256_PATH,
-        agent: false,
-        headers: { connection: 'close', 'content-type': 'application/octet-stream', 'content-length': String(total) },
-      });
+    const hash = createHash('sha256');
+    let sent = 0;
+    let generated = false;
+    const request = { method: 'POST', path: SHA256_PATH, headers: { 'content-type': 'application/octet-stream', 'content-length': String(total) } };
+    return this.leg(request, deadline, timeoutMs, (connected) => (connected ? `sent ${sent} of ${total} bytes` : undefined), ({ req, settled, fail, succeed }) => {
       const chunks = byteChunks(seed, total);
       const pump = () => {
         for (;;) {
-          if (settled) return;
+          if (settled()) return;
           const next = chunks.next();
           if (next.done) {
             generated = true;
@@ -353,31 +334,14 @@ export class LoopbackClient implements ClientHost {
           }
         }
       };
-      const timer = setTimeout(() => fail(`timeout after ${timeoutMs} ms`), Math.max(0, deadline - performance.now()));
-      req.on('socket', (s) => {
-        if (s.localPort) local = localOf(s);
-        if (!s.connecting) connected = true;
-        else
-          s.once('connect', () => {
-            connected = true;
-            local = localOf(s);
-          });
-      });
-      req.on('error', (err) => fail(errorText(err)));
       req.on('response', (res) => {
-        local ??= localOf(res.socket);
         readSmallReply(res, (body) => {
           if (res.statusCode !== 200) return fail(`HTTP ${res.statusCode} instead of 200: ${snippet(body)}`);
           const reply = parseSha256Reply(body);
           if (!reply) return fail(`the reply is not the agent's {bytes, sha256} JSON: ${snippet(body)}`);
           // A reply before the whole upload went out cannot match, whatever it says.
           const match = generated && reply.bytes === total && reply.sha256 === hash.digest('hex');
-          finish({
-            ok: true,
-            value: { bytes: reply.bytes, match, ...(reply.peer !== undefined ? { peer: reply.peer } : {}) },
-            backend: res.headers[BACKEND_HEADER] as string | undefined,
-            local: local ?? localOf(res.socket),
-          });
+          succeed({ bytes: reply.bytes, match, ...(reply.peer !== undefined ? { peer: reply.peer } : {}) }, res);
         }, (err) => fail(errorText(err)));
       });
       pump();
@@ -386,39 +350,14 @@ export class LoopbackClient implements ClientHost {
 
   /** GET /bytes?n=total; hashes what arrives beside the same number of bytes of the expected stream. */
   private download(total: number, seed: string, deadline: number, timeoutMs: number): Promise<Leg<NonNullable<TransferReply['down']>>> {
-    return new Promise((resolve) => {
-      const got = createHash('sha256');
-      const want = createHash('sha256');
-      const expected = new ByteStream(seed);
-      let received = 0;
-      let responded = false;
-      let local: Endpoint | undefined;
-      let settled = false;
-      const finish = (leg: Leg<NonNullable<TransferReply['down']>>) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        if (!leg.ok) req.destroy();
-        resolve(leg);
-      };
-      const fail = (what: string) => finish({ ok: false, error: responded ? `received ${received} of ${total} bytes, then ${what}` : what, ...(local ? { local } : {}) });
-      const req = httpRequest({
-        host: this.entry.host,
-        port: this.entry.port,
-        localAddress: this.address,
-        method: 'GET',
-        path: `${BYTES_PATH}?n=${total}&seed=${encodeURIComponent(seed)}`,
-        agent: false,
-        headers: { connection: 'close' },
-      });
-      const timer = setTimeout(() => fail(`timeout after ${timeoutMs} ms`), Math.max(0, deadline - performance.now()));
-      req.on('socket', (s) => {
-        if (s.localPort) local = localOf(s);
-        else s.once('connect', () => (local = localOf(s)));
-      });
-      req.on('error', (err) => fail(errorText(err)));
+    const got = createHash('sha256');
+    const want = createHash('sha256');
+    const expected = new ByteStream(seed);
+    let received = 0;
+    let responded = false;
+    const request = { method: 'GET', path: `${BYTES_PATH}?n=${total}&seed=${encodeURIComponent(seed)}` };
+    return this.leg(request, deadline, timeoutMs, () => (responded ? `received ${received} of ${total} bytes` : undefined), ({ req, fail, succeed }) => {
       req.on('response', (res) => {
-        local ??= localOf(res.socket);
         if (res.statusCode !== 200) {
           readSmallReply(res, (body) => fail(`HTTP ${res.statusCode} instead of 200: ${snippet(body)}`), (err) => fail(errorText(err)));
           return;
@@ -433,15 +372,68 @@ export class LoopbackClient implements ClientHost {
         res.on('close', () => fail('the connection closed'));
         res.on('end', () => {
           if (received < total) return fail('the connection closed');
-          finish({
-            ok: true,
-            value: { bytes: received, match: received === total && got.digest('hex') === want.digest('hex') },
-            backend: res.headers[BACKEND_HEADER] as string | undefined,
-            local: local ?? localOf(res.socket),
-          });
+          succeed({ bytes: received, match: received === total && got.digest('hex') === want.digest('hex') }, res);
         });
       });
       req.end();
+    });
+  }
+
+  /** One leg of a transfer: a request on its own connection from this client's address, settled
+   *  once, bounded by the transfer's deadline. A failure after `progress` names some progress
+   *  carries it ("sent 10 of 20 bytes, then timeout after …"). `drive` writes and reads. */
+  private leg<T>(
+    request: { method: string; path: string; headers?: Record<string, string> },
+    deadline: number,
+    timeoutMs: number,
+    progress: (connected: boolean) => string | undefined,
+    drive: (leg: { req: ClientRequest; settled: () => boolean; fail: (what: string) => void; succeed: (value: T, res: IncomingMessage) => void }) => void,
+  ): Promise<Leg<T>> {
+    return new Promise((resolve) => {
+      let connected = false;
+      let local: Endpoint | undefined;
+      let settled = false;
+      const finish = (leg: Leg<T>) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (!leg.ok) req.destroy();
+        resolve(leg);
+      };
+      const fail = (what: string) => {
+        const done = progress(connected);
+        finish({ ok: false, error: done ? `${done}, then ${what}` : what, ...(local ? { local } : {}) });
+      };
+      const req = httpRequest({
+        host: this.entry.host,
+        port: this.entry.port,
+        localAddress: this.address,
+        method: request.method,
+        path: request.path,
+        agent: false,
+        headers: { connection: 'close', ...request.headers },
+      });
+      const timer = setTimeout(() => fail(`timeout after ${timeoutMs} ms`), Math.max(0, deadline - performance.now()));
+      req.on('socket', (s) => {
+        if (s.localPort) local = localOf(s);
+        if (!s.connecting) connected = true;
+        else
+          s.once('connect', () => {
+            connected = true;
+            local = localOf(s);
+          });
+      });
+      req.on('error', (err) => fail(errorText(err)));
+      // Registered before drive's own 'response' listener, so `local` is known when it runs.
+      req.on('response', (res) => {
+        local ??= localOf(res.socket);
+      });
+      drive({
+        req,
+        settled: () => settled,
+        fail,
+        succeed: (value, res) => finish({ ok: true, value, backend: res.headers[BACKEND_HEADER] as string | undefined, local: local ?? localOf(res.socket) }),
+      });
     });
   }
 }
