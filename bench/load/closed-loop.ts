@@ -74,15 +74,11 @@ export async function runClosedLoop(opts: ClosedLoopOptions): Promise<LoadOutcom
   // durationMs by up to one 50 ms tick): numerator and denominator cover the same window, which
   // also matches the backends' own counts (read after the stop).
   const measuredSeconds = (performance.now() - t0) / 1000;
-  const outcome: LoadOutcome = {
+  return recorder.finish({
     requests: completed,
-    rps: completed / measuredSeconds,
     measuredSeconds,
-    latencyMs: recorder.summary(),
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
-    timeline: recorder.timeline(opts.amount ? measuredSeconds : Math.min(measuredSeconds, opts.durationMs / 1000)),
-  };
-  recorder.destroy();
-  return outcome;
+    timelineSeconds: opts.amount ? measuredSeconds : Math.min(measuredSeconds, opts.durationMs / 1000),
+  });
 }

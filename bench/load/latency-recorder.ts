@@ -2,6 +2,7 @@
 // per second of the run, so the report can draw both percentile curves and timelines.
 import * as hdr from 'hdr-histogram-js';
 import type { LatencySummary, TimelinePoint } from '../schema.ts';
+import type { LoadOutcome } from './types.ts';
 
 /** Two minutes: anything longer is clamped (the generators time requests out well before). */
 const HIGHEST_US = 120_000_000;
@@ -55,6 +56,15 @@ export class LatencyRecorder {
       points.push({ t: s + 1, rps: n, p50Ms: h && n ? h.getValueAtPercentile(50) / 1000 : 0, p99Ms: h && n ? h.getValueAtPercentile(99) / 1000 : 0 });
     }
     return points;
+  }
+
+  /** The run's outcome: its counts with these latencies, over `timelineSeconds` whole seconds.
+   *  Frees the histograms: the recorder is done after this. */
+  finish(run: { requests: number; measuredSeconds: number; errors: number; non2xx: number; timelineSeconds: number; late?: number; dropped?: number }): LoadOutcome {
+    const { timelineSeconds, ...counts } = run;
+    const outcome: LoadOutcome = { ...counts, rps: run.requests / run.measuredSeconds, latencyMs: this.summary(), timeline: this.timeline(timelineSeconds) };
+    this.destroy();
+    return outcome;
   }
 
   /** Frees the histograms' buffers. */

@@ -92,15 +92,11 @@ export async function runNewConnectionLoop(opts: ClosedLoopOptions): Promise<Loa
   }
 
   const measuredSeconds = elapsedMs() / 1000;
-  const outcome: LoadOutcome = {
+  return recorder.finish({
     requests: completed,
-    rps: completed / measuredSeconds,
     measuredSeconds,
-    latencyMs: recorder.summary(),
     errors,
     non2xx,
-    timeline: recorder.timeline(opts.amount ? measuredSeconds : Math.min(measuredSeconds, opts.durationMs / 1000)),
-  };
-  recorder.destroy();
-  return outcome;
+    timelineSeconds: opts.amount ? measuredSeconds : Math.min(measuredSeconds, opts.durationMs / 1000),
+  });
 }

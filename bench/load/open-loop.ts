@@ -105,17 +105,13 @@ export async function runOpenLoop(opts: OpenLoopOptions): Promise<LoadOutcome> {
     for (const a of agents) a.destroy();
   }
   const measuredSeconds = Math.max(opts.durationMs / 1000, (performance.now() - t0) / 1000);
-  const outcome: LoadOutcome = {
+  return recorder.finish({
     requests: completed,
-    rps: completed / measuredSeconds,
     measuredSeconds,
-    latencyMs: recorder.summary(),
     errors,
     non2xx,
     late,
     dropped: Math.max(0, totalIntended - sent),
-    timeline: recorder.timeline(opts.durationMs / 1000),
-  };
-  recorder.destroy();
-  return outcome;
+    timelineSeconds: opts.durationMs / 1000,
+  });
 }
