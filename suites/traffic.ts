@@ -33,6 +33,11 @@ export async function sequentialHttp(client: ClientHost, n: number, maxMs = 30_0
   return { sequence, failures };
 }
 
+/** A check's reason when requests failed: "3 of 40 requests failed (first: ECONNRESET)". */
+export function failedLine(failures: readonly { what: string }[], total: number, noun = 'requests'): string {
+  return `${failures.length} of ${total} ${noun} failed (first: ${failures[0]?.what})`;
+}
+
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Waits (bounded) until the agents report `expected` held HTTP requests per backend, then a little

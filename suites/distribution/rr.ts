@@ -2,7 +2,7 @@
 // the sequence is a rotation of the backends (HAProxy reg-tests balance/balance-rr.vtc checks the
 // same cyclic order). Deterministic: no statistics, no tolerance beyond the ±1 of a partial cycle.
 import { countBy, isRotation } from './sequence.ts';
-import { sequentialHttp } from '../traffic.ts';
+import { failedLine, sequentialHttp } from '../traffic.ts';
 import type { Check } from '../../harness/index.ts';
 
 const CYCLES = 10;
@@ -19,7 +19,7 @@ export const rrCheck: Check = {
     const { sequence, failures } = await sequentialHttp(topology.clients[0]!, n);
     const counts = countBy(sequence, ids);
     const evidence = { sequence: sequence.join(' '), counts, failures: failures.slice(0, 10) };
-    if (failures.length > 0) return { status: 'fail', reason: `${failures.length} of ${n} requests failed (first: ${failures[0]?.what})`, evidence };
+    if (failures.length > 0) return { status: 'fail', reason: failedLine(failures, n), evidence };
     const off = ids.filter((id) => Math.abs((counts[id] ?? 0) - n / ids.length) > 1);
     if (off.length > 0) return { status: 'fail', reason: `share off by more than 1 for ${off.map((id) => `${id}=${counts[id]}`).join(', ')} (expected ${n / ids.length} each)`, evidence };
     if (!isRotation(sequence, ids.length)) return { status: 'fail', reason: 'the sequence is not a rotation of the backends', evidence };

@@ -8,7 +8,7 @@
 // than 2W/(W−w) − 1 (b1 with weights 6:3:1: at most 4), while a block schedule (b1 six times, then
 // b2 three times, then b3) has D = 2.4 and fails.
 import { countBy, longestRuns, windowDiscrepancy } from './sequence.ts';
-import { sequentialHttp } from '../traffic.ts';
+import { failedLine, sequentialHttp } from '../traffic.ts';
 import type { Check } from '../../harness/index.ts';
 
 export const WRR_WEIGHTS = [6, 3, 1] as const;
@@ -38,7 +38,7 @@ export const wrrCheck: Check = {
     const runs = longestRuns(sequence, ids);
     const evidence = { weights: Object.fromEntries(backends.map((b) => [b.id, b.weight])), sequence: sequence.join(' '), counts, longestRuns: runs, worstWindow: worst, failures: failures.slice(0, 10) };
     const metrics = { requests: n, maxWindowDiscrepancy: Number(worst.value.toFixed(3)), ...Object.fromEntries(ids.map((id) => [`longestRun.${id}`, runs[id] ?? 0])) };
-    if (failures.length > 0) return { status: 'fail', reason: `${failures.length} of ${n} requests failed (first: ${failures[0]?.what})`, evidence, metrics };
+    if (failures.length > 0) return { status: 'fail', reason: failedLine(failures, n), evidence, metrics };
     const off = backends.filter((b) => Math.abs((counts[b.id] ?? 0) - CYCLES * b.weight) > 1);
     if (off.length > 0) {
       return { status: 'fail', reason: `shares do not match the weights: ${off.map((b) => `${b.id} got ${counts[b.id]}, expected ${CYCLES * b.weight}`).join('; ')}`, evidence, metrics };

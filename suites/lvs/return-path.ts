@@ -5,7 +5,7 @@
 //  - DR/TUN: zero replies from the VIP may come from the balancer's MAC; they come straight from
 //    the real servers (direct server return), while the requests did reach the balancer.
 import { subtractCounters, type Check, type Verdict } from '../../harness/index.ts';
-import { sequentialHttp } from '../traffic.ts';
+import { failedLine, sequentialHttp } from '../traffic.ts';
 import { LVS_MODES, MODE_NAMES, isVerdict, lvsScenario, requireView, type LvsMode } from './plan.ts';
 
 export const RETURN_PATH_REQUESTS = 30;
@@ -29,7 +29,7 @@ function returnPathCheck(mode: LvsMode): Check {
       const wire = subtractCounters(await view.counters(), before);
       const evidence = { vip: view.placement.vip, requests: RETURN_PATH_REQUESTS, answered: traffic.sequence.length, wire, failures: traffic.failures.slice(0, 5) };
       if (traffic.failures.length > 0) {
-        return { status: 'fail', reason: `${traffic.failures.length} of ${RETURN_PATH_REQUESTS} requests failed (first: ${traffic.failures[0]!.what})`, evidence };
+        return { status: 'fail', reason: failedLine(traffic.failures, RETURN_PATH_REQUESTS), evidence };
       }
       // Each connection sends at least SYN, request, ACK and FIN; each reply direction at least SYN-ACK, response and FIN.
       if (wire.toVipAtBalancer < RETURN_PATH_REQUESTS) return { status: 'fail', reason: `only ${wire.toVipAtBalancer} packets to the VIP reached the balancer for ${RETURN_PATH_REQUESTS} connections`, evidence };

@@ -2,7 +2,7 @@
 // of its connection (NAT rewrites only the destination; DR and TUN change no address at all).
 // A terminating balancer would show its own address here.
 import type { Check, Verdict } from '../../harness/index.ts';
-import { sequentialHttp } from '../traffic.ts';
+import { failedLine, sequentialHttp } from '../traffic.ts';
 import { LVS_MODES, MODE_NAMES, lvsScenario, type LvsMode } from './plan.ts';
 
 export const SOURCE_REQUESTS = 12;
@@ -19,7 +19,7 @@ function sourceCheck(mode: LvsMode): Check {
       const client = topology.clients[0]!;
       await Promise.all(topology.backends.map((b) => b.reset()));
       const traffic = await sequentialHttp(client, SOURCE_REQUESTS);
-      if (traffic.failures.length > 0) return { status: 'fail', reason: `${traffic.failures.length} of ${SOURCE_REQUESTS} requests failed (first: ${traffic.failures[0]!.what})`, evidence: { failures: traffic.failures.slice(0, 5) } };
+      if (traffic.failures.length > 0) return { status: 'fail', reason: failedLine(traffic.failures, SOURCE_REQUESTS), evidence: { failures: traffic.failures.slice(0, 5) } };
       const peers: Record<string, string[]> = {};
       for (const b of topology.backends) {
         const records = (await b.records()).filter((r) => r.path?.startsWith('/seq/'));

@@ -6,7 +6,7 @@
 import type { Check, HttpSession, Verdict } from '../../harness/index.ts';
 import { addServer, removeServer, setWeight } from './admin-client.ts';
 import { LVS_MODES, MODE_NAMES, lvsScenario, type LvsMode } from './plan.ts';
-import { sequentialHttp } from '../traffic.ts';
+import { failedLine, sequentialHttp } from '../traffic.ts';
 
 const NEW_CONNECTIONS = 12;
 
@@ -63,7 +63,7 @@ function stickinessCheck(mode: LvsMode): Check {
         const counts: Record<string, number> = {};
         for (const b of fresh.sequence) counts[b] = (counts[b] ?? 0) + 1;
         const all = { ...evidence(), newConnections: counts, failures: fresh.failures.slice(0, 5) };
-        if (fresh.failures.length > 0) return { status: 'fail', reason: `${fresh.failures.length} of ${NEW_CONNECTIONS} new connections failed (first: ${fresh.failures[0]!.what})`, evidence: all };
+        if (fresh.failures.length > 0) return { status: 'fail', reason: failedLine(fresh.failures, NEW_CONNECTIONS, 'new connections'), evidence: all };
         if (counts[first.backend]) return { status: 'fail', reason: `the quiesced ${first.backend} got ${counts[first.backend]} new connections`, evidence: all };
         if (counts[third.backend]) return { status: 'fail', reason: `the removed ${third.backend} got ${counts[third.backend]} new connections`, evidence: all };
         if (!counts['b4']) return { status: 'fail', reason: 'the added b4 got no new connections', evidence: all };
