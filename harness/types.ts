@@ -61,6 +61,8 @@ export interface Scenario {
   proxyProtocol?: 'v1' | 'v2';
   /** Set for LVS scenarios: listen is VIP:port, backends are the real servers (in DR/TUN on the listen port). */
   lvs?: LvsPlacement;
+  /** 'bench' when `fulcrum bench` starts the balancer: target files render their bench profile. */
+  profile?: 'bench';
 }
 
 /** What a target hands to a driver: files to write and the command that runs the balancer. */
@@ -111,6 +113,7 @@ export interface ScenarioPlan {
   admin?: boolean;
   /** A packet-forwarding service (mode is then tcp or udp, the forwarded protocol). */
   lvs?: LvsPlan;
+  profile?: Scenario['profile'];
 }
 
 /** What a check's run() gets: the started topology and what the target claims. Checks drive

@@ -2,7 +2,7 @@
 // rendered with mustache (HTML escaping off: configs are not HTML).
 import Mustache from 'mustache';
 import { commandExists, commandOutput } from './commands.ts';
-import { scenarioView } from './view.ts';
+import { scenarioView, type ScenarioView } from './view.ts';
 import type { TargetFile } from './target-file.ts';
 import type { Capability, Scenario, Target, TargetLaunch } from '../types.ts';
 
@@ -54,7 +54,7 @@ export class FileTarget implements Target {
       throw new TargetRenderError(`target ${this.name} does not claim mode "${scenario.mode}"`);
     }
     const base = scenarioView(scenario);
-    const view = scenarioView(scenario, render(mapping, base).trim());
+    const view = scenarioView(scenario, render(mapping, base).trim(), this.benchSettings(scenario, base));
     const launch: TargetLaunch = {
       files: this.file.files.map((f) => ({ path: render(f.path, view), content: render(f.template, view) })),
       command: this.file.command.map((arg) => render(arg, view)),
@@ -65,5 +65,12 @@ export class FileTarget implements Target {
     else if (ready?.tcp === 'admin' && scenario.admin) launch.readyWhen = { tcp: scenario.admin };
     else if (scenario.mode !== 'udp') launch.readyWhen = { tcp: scenario.listen };
     return launch;
+  }
+
+  /** The bench profile's settings for a bench run (string values rendered with the view), else false. */
+  private benchSettings(scenario: Scenario, view: object): ScenarioView['bench'] {
+    if (scenario.profile !== 'bench') return false;
+    const settings = this.file.bench?.settings ?? {};
+    return Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, typeof v === 'string' ? render(v, view) : v]));
   }
 }

@@ -17,6 +17,13 @@ const regexString = z.string().refine(
   { message: 'is not a valid regular expression' },
 );
 
+/** Names usable as {{bench.<name>}}; values are strings (templates), numbers or booleans. */
+const benchSettings = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).superRefine((settings, ctx) => {
+  for (const key of Object.keys(settings)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: 'use letters, digits and "_" (the name is a mustache key)' });
+  }
+});
+
 export const targetFileSchema = z.strictObject({
   schema: z.literal(TARGET_FILE_SCHEMA, { message: `must be "${TARGET_FILE_SCHEMA}"` }),
   name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, "_", "." or "-"'),
@@ -38,6 +45,10 @@ export const targetFileSchema = z.strictObject({
   env: z.record(z.string(), z.string()).optional(),
   /** When the balancer is ready: it accepts TCP on its listen (default) or admin endpoint, or after a delay. */
   ready: z.union([z.strictObject({ tcp: z.enum(['listen', 'admin']) }), z.strictObject({ delayMs: z.int().min(0).max(60_000) })]).optional(),
+  /** The bench profile: settings a benchmark needs and a conformance run does not (worker threads,
+   *  logging, timeouts). While `fulcrum bench` renders, the view's `bench` holds them (string values
+   *  rendered as templates with the same view); otherwise `bench` is false. */
+  bench: z.strictObject({ settings: benchSettings.default({}) }).optional(),
 });
 export type TargetFile = z.output<typeof targetFileSchema>;
 

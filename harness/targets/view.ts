@@ -15,9 +15,11 @@ export interface ScenarioView {
   backends: { id: string; host: string; port: number; weight: number; index: number; first: boolean; last: boolean }[];
   health: (NonNullable<Scenario['health']> & { http: boolean; tcp: boolean }) | false;
   proxyProtocol: { version: 'v1' | 'v2'; v1: boolean; v2: boolean } | false;
+  /** The target file's bench settings while `fulcrum bench` renders ({} when it has none), else false. */
+  bench: Record<string, string | number | boolean> | false;
 }
 
-export function scenarioView(s: Scenario, mappedAlgorithm = s.algorithm.name): ScenarioView {
+export function scenarioView(s: Scenario, mappedAlgorithm = s.algorithm.name, bench: ScenarioView['bench'] = s.profile === 'bench' ? {} : false): ScenarioView {
   const { name: ours, ...options } = s.algorithm;
   return {
     dir: DIR_PLACEHOLDER,
@@ -31,5 +33,6 @@ export function scenarioView(s: Scenario, mappedAlgorithm = s.algorithm.name): S
     backends: s.backends.map((b, i) => ({ id: b.id, host: b.host, port: b.port, weight: b.weight, index: i, first: i === 0, last: i === s.backends.length - 1 })),
     health: s.health ? { ...s.health, http: s.health.type === 'http', tcp: s.health.type === 'tcp' } : false,
     proxyProtocol: s.proxyProtocol ? { version: s.proxyProtocol, v1: s.proxyProtocol === 'v1', v2: s.proxyProtocol === 'v2' } : false,
+    bench,
   };
 }
