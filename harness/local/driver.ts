@@ -1,14 +1,10 @@
 // The local driver: every host is a process (or, for clients, a source address) on loopback.
 // Clients send from 127.10.0.x, the balancer listens on 127.20.0.1, backends on 127.30.0.x, so that
 // source rewriting is observable without privileges. Ports are chosen free at start.
-import { waitReady } from '../readiness.ts';
 import { startedTopology } from '../started-topology.ts';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { LoopbackClient } from './client.ts';
 import { LocalBackend } from './backend.ts';
-import { spawnGroup, type SpawnedProcess } from './process.ts';
+import { spawnBalancer } from './balancer.ts';
 import { freePort, portIsFree } from './ports.ts';
 import { trackTeardown } from './cleanup.ts';
 import type { Driver, StartOptions, StartedTopology, TopologySpec } from '../topology.ts';
@@ -77,20 +73,10 @@ export async function startLocal(spec: TopologySpec, options: LocalStartOptions 
     );
 
     const balancerUp = (async () => {
-      const dir = await mkdtemp(join(tmpdir(), `fulcrum-${spec.target.name.replace(/[^A-Za-z0-9_.-]/g, '_')}-`));
-      undo.push(() => rm(dir, { recursive: true, force: true }));
-      for (const file of launch.files) {
-        const path = join(dir, file.path);
-        await mkdir(dirname(path), { recursive: true });
-        await writeFile(path, file.content.replaceAll('{{dir}}', dir));
-      }
-      const command = launch.command.map((arg) => arg.replaceAll('{{dir}}', dir));
-      const proc = await spawnGroup(command, { cwd: dir, env: launch.env, label: `target ${spec.target.name}` }).catch((err: Error) => {
-        throw new TopologyStartError(err.message);
-      });
-      undo.push(() => proc.kill(1500));
-      await waitReady(spec.target.name, proc, scenario, launch, options.readyTimeoutMs ?? 20_000, (message) => new TopologyStartError(message));
-      return proc;
+      const balancer = await spawnBalancer(spec.target.name, launch, (message) => new TopologyStartError(message));
+      undo.push(() => balancer.stop());
+      await balancer.waitReady(scenario, options.readyTimeoutMs ?? 20_000);
+      return balancer.proc;
     })();
 
     const [agents, balancerResult] = await Promise.all([backendsUp, balancerUp.then((p) => ({ ok: true as const, p }), (err: unknown) => ({ ok: false as const, err }))]);
