@@ -1,7 +1,7 @@
 // Starts the bench backends in a child process (host-main.ts) and talks to it over IPC.
 // close() stops it on every path; the child also exits when the parent disconnects.
 import { fork, type ChildProcess } from 'node:child_process';
-import { nodeCommand } from '../../harness/index.ts';
+import { nodeCommand, trackGroup } from '../../harness/index.ts';
 import type { HostReply, HostRequest } from './host-main.ts';
 import type { BenchBackendSpec } from './server.ts';
 
@@ -19,9 +19,12 @@ export async function startBackendHost(specs: BenchBackendSpec[], timeoutMs = 45
   // From the bundle when it builds (a cold tsx start costs ~1 s of CPU on the machine being measured).
   const [, ...args] = await nodeCommand('bench/backends/host-main.ts');
   const main = args.pop() as string;
-  const child: ChildProcess = fork(main, [], { execArgv: args, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // Its own process group, tracked by the harness's cleanup: Ctrl-C reaches the bench, which stops
+  // it in order, and whatever is left at exit is killed with its group.
+  const child: ChildProcess = fork(main, [], { execArgv: args, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: true });
+  const untrack = child.pid ? trackGroup(child.pid) : () => {};
   let exited = false;
-  const exit = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
+  const exit = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), untrack(), resolve())));
 
   const ask = <T extends HostReply['type']>(req: HostRequest, want: T): Promise<Extract<HostReply, { type: T }>> =>
     new Promise((resolve, reject) => {

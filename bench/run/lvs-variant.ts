@@ -59,6 +59,7 @@ export async function startLvsSlot(scenario: BenchScenario, variant: BenchVarian
         algorithm: { ...variant.options, name: variant.algorithm },
         backends: scenario.backends.map((b) => ({ id: b.id, weight: b.weight ?? 1 })),
         lvs: { mode: lvsMode(variant) },
+        profile: 'bench',
       },
     },
     { log },

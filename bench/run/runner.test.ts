@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Scenario, TargetLaunch } from '../../harness/types.ts';
+import { liveGroups, type Scenario, type Target, type TargetLaunch } from '../../harness/index.ts';
 import { benchRunSchema } from '../schema.ts';
 import type { BenchScenario } from '../scenarios/types.ts';
-import type { BenchTarget } from '../targets/index.ts';
 import { parseStat } from './cpu.ts';
 import { interleave } from './plan.ts';
 import { runBench } from './runner.ts';
@@ -24,7 +23,7 @@ http.createServer((req, res) => {
 }).listen(cfg.listen.port, cfg.listen.host);
 `;
 
-const fixtureTarget: BenchTarget = {
+const fixtureTarget: Target = {
   name: 'node-proxy',
   capabilities: ['http', 'algorithm:rr'],
   version: async () => 'fixture',
@@ -72,7 +71,15 @@ describe('runBench', () => {
       warmupMs: 100,
     };
     const lines: string[] = [];
-    const run = await runBench([scenario], { command: ['fulcrum', 'bench', 'test'], progress: (l) => lines.push(l), resolveTarget: (n) => (n === 'node-proxy' ? fixtureTarget : undefined) });
+    const groupsUnderLoad: number[] = [];
+    const progress = (l: string) => {
+      lines.push(l);
+      if (l.includes('rep 1')) groupsUnderLoad.push(liveGroups().length);
+    };
+    const run = await runBench([scenario], { command: ['fulcrum', 'bench', 'test'], progress, resolveTarget: (n) => (n === 'node-proxy' ? fixtureTarget : undefined) });
+    // The proxy and the backend host ran as process groups the harness's cleanup tracks; none is left.
+    expect(groupsUnderLoad).toEqual([2, 2]);
+    expect(liveGroups()).toEqual([]);
     expect(benchRunSchema.safeParse(run).success).toBe(true);
     expect(run.ceiling.fixture!.rps).toHaveLength(2);
     expect(run.environment.targetVersions).toEqual({ 'node-proxy': 'fixture' });

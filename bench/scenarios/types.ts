@@ -18,9 +18,6 @@ export function algorithmLabel(variant: Pick<BenchVariant, 'algorithm' | 'option
   return entries.length ? `${variant.algorithm}(${entries.map(([k, v]) => `${k}=${v}`).join(',')})` : variant.algorithm;
 }
 
-/** A target that takes algorithm options claims this capability (others would silently ignore them). */
-export const ALGORITHM_OPTIONS_CAPABILITY = 'algorithm-options';
-
 export type LoadSpec =
   | { kind: 'closed'; connections: number; durationMs: number; closeConnections?: boolean }
   | { kind: 'open'; connections: number; durationMs: number; rate: number; closeConnections?: boolean };

@@ -11,8 +11,12 @@ import { FULCRUM_BIN } from '../paths.ts';
 const PACKAGE_JSON = new URL('../../package.json', import.meta.url);
 const SERVE_COMMAND = fileURLToPath(new URL('../../cli/commands/serve.ts', import.meta.url));
 
+/** A target that takes algorithm options (e.g. p2c's draws) claims this; others would silently ignore them. */
+export const ALGORITHM_OPTIONS_CAPABILITY = 'algorithm-options';
+
 /** Every algorithm the reference registry has becomes 'algorithm:<name>'. */
 export const REFERENCE_CAPABILITIES: readonly Capability[] = [
+  ALGORITHM_OPTIONS_CAPABILITY,
   'http',
   'tcp',
   'udp',
