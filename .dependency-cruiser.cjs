@@ -1,0 +1,90 @@
+// The doors between rooms, kept by dependency-cruiser (`npm run lint`, and scripts/test.sh before vitest).
+// A room is a top-level folder, plus the low room reports/schema/ that every room reads. Rooms import
+// downwards only, and another room only through its door (index.ts; cli's is main.ts):
+//
+//   cli → bench, suites → harness → reports, docker → reference → reports/schema (the low room)
+//
+// Rooms on one rank (bench and suites; reports and docker) do not import each other. The low room
+// imports only node builtins and npm packages. bin/ is no room: bin/fulcrum.js is the launcher above
+// cli, bin/bundle.js a leaf beside the low room (node builtins only) that harness starts programs through.
+// Tests (*.test.ts, *.spec.ts) reach into their own room freely and may import any other room in either
+// direction (nothing imports a test, so it adds no cycle to what the product loads), but only through
+// that room's door, like any other module.
+
+const TEST = '\\.(test|spec)\\.ts$';
+
+/** Rank: a room may import rooms of a lower rank only. */
+const ROOMS = [
+  { name: 'cli', rank: 6, path: '^cli/', door: '^cli/main\\.ts$' },
+  { name: 'bench', rank: 5, path: '^bench/', door: '^bench/index\\.ts$' },
+  { name: 'suites', rank: 5, path: '^suites/', door: '^suites/index\\.ts$' },
+  { name: 'harness', rank: 4, path: '^harness/', door: '^harness/index\\.ts$' },
+  { name: 'reports', rank: 3, path: '^reports/(?!schema/)', door: '^reports/index\\.ts$' },
+  { name: 'docker', rank: 3, path: '^docker/', door: '^docker/index\\.ts$' },
+  { name: 'reference', rank: 2, path: '^reference/', door: '^reference/index\\.ts$' },
+  { name: 'schema', rank: 1, path: '^reports/schema/', door: '^reports/schema/index\\.ts$' },
+];
+
+const upward = ROOMS.map((room) => ({
+  room,
+  above: ROOMS.filter((other) => other !== room && other.rank >= room.rank).map((other) => other.path),
+}))
+  .filter(({ above }) => above.length > 0) // an empty path list would match every module
+  .map(({ room, above }) => ({
+    name: `upward-from-${room.name}`,
+    severity: 'error',
+    comment: `${room.name} imports only rooms below it (rank ${room.rank}); tests are exempt`,
+    from: { path: room.path, pathNot: TEST },
+    to: { path: above },
+  }));
+
+const doors = ROOMS.map((room) => ({
+  name: `around-${room.name}-door`,
+  severity: 'error',
+  comment: `other rooms import ${room.name} only through its door`,
+  from: { pathNot: room.path },
+  to: { path: room.path, pathNot: room.door },
+}));
+
+const cycles = ROOMS.map((room) => ({
+  name: `cycle-through-${room.name}`,
+  severity: 'error',
+  comment: `a cycle of imports that leaves ${room.name} and comes back`,
+  from: { path: room.path },
+  to: { circular: true, via: { pathNot: room.path } },
+}));
+
+const bin = [
+  {
+    name: 'bin-launcher',
+    severity: 'error',
+    comment: 'bin/fulcrum.js starts cli/main.ts (through bin/bundle.js); nothing imports the launcher',
+    from: { path: '^bin/fulcrum\\.js$' },
+    to: { path: '^(cli|bench|suites|harness|reports|docker|reference)/', pathNot: '^cli/main\\.ts$' },
+  },
+  {
+    name: 'to-bin-launcher',
+    severity: 'error',
+    from: {},
+    to: { path: '^bin/fulcrum\\.js$' },
+  },
+  {
+    name: 'bin-bundle-leaf',
+    severity: 'error',
+    comment: 'bin/bundle.js imports only node builtins: every room may start programs through it',
+    from: { path: '^bin/bundle\\.js$' },
+    to: { path: '^(bin|cli|bench|suites|harness|reports|docker|reference)/' },
+  },
+];
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [...upward, ...doors, ...cycles, ...bin],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(node_modules|build|fulcrum-out)/' },
+    // type-only imports couple rooms as much as value imports
+    tsPreCompilationDeps: true,
+    enhancedResolveOptions: { extensions: ['.ts', '.js', '.d.ts', '.json'] },
+  },
+};
