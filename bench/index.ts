@@ -1,5 +1,4 @@
-// The bench room's door: schema, runner, presets, load generators and the gate.
-export * from './schema.ts';
+// The bench room's door (its results schema bench@1 lives in the low room, reports/schema/): runner, presets, load generators and the gate.
 export { runBench, GENERATOR_BOUND_FRACTION, type RunOptions } from './run/runner.ts';
 export { presets, quick, ALGORITHMS_TO_COMPARE } from './scenarios/presets.ts';
 export type { BenchPreset, BenchScenario, BenchVariant, LoadSpec } from './scenarios/types.ts';

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { localDriver, liveGroups, resolveTarget, runConformance } from '../harness/index.ts';
-import { resultsSchema } from '../reports/index.ts';
+import { resultsSchema } from '../reports/schema/index.ts';
 import { allChecks } from './index.ts';
 import { commandExists } from '../harness/targets/commands.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Scenario, TargetLaunch } from '../../harness/types.ts';
-import { benchRunSchema } from '../schema.ts';
+import { benchRunSchema } from '../../reports/schema/index.ts';
 import type { BenchScenario } from '../scenarios/types.ts';
 import type { BenchTarget } from '../targets/index.ts';
 import { parseStat } from './cpu.ts';

@@ -4,7 +4,7 @@
 import { startBackendHost, type BackendHost } from '../backends/host.ts';
 import { describeModel } from '../backends/service-time.ts';
 import { runClosedLoop, runOpenLoop, type LoadOutcome } from '../load/index.ts';
-import { BENCH_SCHEMA, benchRunSchema, type BenchResult, type BenchRun, type BenchSample } from '../schema.ts';
+import { BENCH_SCHEMA, benchRunSchema, type BenchResult, type BenchRun, type BenchSample } from '../../reports/schema/index.ts';
 import { ALGORITHM_OPTIONS_CAPABILITY, algorithmLabel, type BenchScenario, type BenchVariant, type LoadSpec } from '../scenarios/types.ts';
 import { resolveBenchTarget, type BenchTarget } from '../targets/index.ts';
 import { groupCpuSeconds } from './cpu.ts';

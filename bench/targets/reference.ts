@@ -6,7 +6,7 @@ import { stringify } from 'yaml';
 import { FULCRUM_BIN } from '../../harness/paths.ts';
 import type { Scenario, Target, TargetLaunch } from '../../harness/types.ts';
 import { schedulerNames } from '../../reference/algorithms/index.ts';
-import { version } from '../../cli/version.ts';
+import { version } from '../../reports/schema/index.ts';
 import { ALGORITHM_OPTIONS_CAPABILITY } from '../scenarios/types.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { benchRunSchema } from '../../bench/index.ts';
+import { benchRunSchema } from '../../reports/schema/index.ts';
 import { parseScenarios } from '../../bench/scenarios/scenario-file.ts';
 import { ConfigError } from '../../reference/config/errors.ts';
 import { UsageError } from '../exit.ts';

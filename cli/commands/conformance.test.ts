@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../main.ts';
-import { resultsSchema } from '../../reports/index.ts';
+import { resultsSchema } from '../../reports/schema/index.ts';
 import { liveGroups } from '../../harness/index.ts';
 import { commandExists } from '../../harness/targets/commands.ts';
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { containersDriver } from '../../harness/containers/driver.ts';
 import { localDriver, referenceTarget, runConformance } from '../../harness/index.ts';
-import { resultsSchema } from '../../reports/index.ts';
+import { resultsSchema } from '../../reports/schema/index.ts';
 import { lvsChecks } from './index.ts';
 
 describe('LVS checks against the reference packet engine', () => {
