@@ -9,3 +9,8 @@ export { benchTarget, benchTargetNames, resolveBenchTarget } from './targets/ind
 export { gate, compareSeries, DEFAULT_ALPHA, type GateReport, type GateOptions, type MetricVerdict } from './gate/compare.ts';
 export { gateMarkdown } from './gate/markdown.ts';
 export { METRIC_KINDS, seriesFromBench, type MetricKind, type Series } from './gate/metrics.ts';
+export { loadScenarioFile, parseScenarios } from './scenarios/scenario-file.ts';
+export { calibrateFiles, calibrationMarkdown } from './gate/calibrate.ts';
+export { combineRuns } from './gate/combine-runs.ts';
+export { GateInputError, readGateInput } from './gate/inputs.ts';
+export { runMicro, formatMicro } from './micro/index.ts';

@@ -12,3 +12,10 @@ export { referenceTarget, referenceConfig } from './targets/reference.ts';
 export { runConformance, selectChecks, basePlan, globToRegExp, type ConformanceOptions } from './conformance.ts';
 export { nodeCommand } from './node-command.ts';
 export { lvsView, subtract as subtractCounters, type LvsView, type WireCounters, type ArpAnswers } from './lvs-view.ts';
+export { commandExists } from './targets/commands.ts';
+export { nftablesTarget } from './targets/nftables.ts';
+export { brokenArp, brokenForgetful, brokenNoHealth, brokenStatelessNat, brokenTerminating, brokenTunNoMtu } from './targets/broken/lvs.ts';
+/** The containers driver and its cleanup, loaded on demand: they pull in testcontainers, which a local
+ *  run never needs (harness/drivers.ts registers the driver the same lazy way). */
+export const loadContainers = () => import('./containers/index.ts');
+export type { LabelledResource } from './containers/index.ts';

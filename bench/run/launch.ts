@@ -6,7 +6,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { Endpoint, TargetLaunch } from '../../harness/types.ts';
+import type { Endpoint, TargetLaunch } from '../../harness/index.ts';
 
 export class LaunchError extends Error {
   readonly code = 'FULCRUM_ERR_LAUNCH';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Scenario, TargetLaunch } from '../../harness/types.ts';
+import type { Scenario, TargetLaunch } from '../../harness/index.ts';
 import { benchRunSchema } from '../../reports/schema/index.ts';
 import type { BenchScenario } from '../scenarios/types.ts';
 import type { BenchTarget } from '../targets/index.ts';

@@ -15,7 +15,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { ConfigError, describeIssues } from '../../reference/config/errors.ts';
+import { ConfigError, describeIssues } from '../../reference/index.ts';
 import { serviceTimeModelSchema } from '../../reports/schema/index.ts';
 import type { BenchScenario } from './types.ts';
 

@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../main.ts';
 import { resultsSchema } from '../../reports/schema/index.ts';
-import { liveGroups } from '../../harness/index.ts';
-import { commandExists } from '../../harness/targets/commands.ts';
+import { liveGroups, commandExists } from '../../harness/index.ts';
 
 const HAVE_HAPROXY = await commandExists('haproxy');
 

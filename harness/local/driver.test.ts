@@ -8,7 +8,7 @@ import { freePort } from './ports.ts';
 import { listensOnly, tinyTarget } from './fixtures/tiny-target.ts';
 import { resolveTarget } from '../targets/registry.ts';
 import { commandExists } from '../targets/commands.ts';
-import { sequentialHttp } from '../../suites/traffic.ts';
+import { sequentialHttp } from '../../suites/index.ts';
 import { LoopbackClient } from './client.ts';
 import type { ScenarioPlan } from '../types.ts';
 
