@@ -6,3 +6,4 @@ export * from './bench.ts';
 export * from './micro.ts';
 export { collectEnvironment, microEnvironment } from './environment.ts';
 export { version } from './version.ts';
+export { ERROR_CATALOGUE, type CatalogueEntry } from './errors.ts';
