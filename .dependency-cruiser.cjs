@@ -7,6 +7,7 @@
 // Rooms on one rank (bench and suites; reports and docker) do not import each other. The low room
 // imports only node builtins and npm packages. bin/ is no room: bin/fulcrum.js is the launcher above
 // cli, bin/bundle.js a leaf beside the low room (node builtins only) that harness starts programs through.
+// harness/hosts/ (what both drivers share) is a room inside harness with its own door, hosts/index.ts.
 // Tests (*.test.ts, *.spec.ts) reach into their own room freely and may import any other room in either
 // direction (nothing imports a test, so it adds no cycle to what the product loads), but only through
 // that room's door, like any other module.
@@ -46,6 +47,17 @@ const doors = ROOMS.map((room) => ({
   to: { path: room.path, pathNot: room.door },
 }));
 
+/** Rooms inside a room: the rest of their room reaches them through their own door too. */
+const SUBROOMS = [{ name: 'harness-hosts', path: '^harness/hosts/', door: '^harness/hosts/index\\.ts$' }];
+
+const subroomDoors = SUBROOMS.map((room) => ({
+  name: `around-${room.name}-door`,
+  severity: 'error',
+  comment: `${room.name} is reached only through its door, from its own room too`,
+  from: { pathNot: room.path },
+  to: { path: room.path, pathNot: room.door },
+}));
+
 const cycles = ROOMS.map((room) => ({
   name: `cycle-through-${room.name}`,
   severity: 'error',
@@ -79,7 +91,7 @@ const bin = [
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
-  forbidden: [...upward, ...doors, ...cycles, ...bin],
+  forbidden: [...upward, ...doors, ...subroomDoors, ...cycles, ...bin],
   options: {
     doNotFollow: { path: 'node_modules' },
     exclude: { path: '(^|/)(node_modules|build|fulcrum-out)/' },

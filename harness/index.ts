@@ -3,7 +3,7 @@ export type * from './types.ts';
 export type * from './topology.ts';
 export { BACKEND_HEADER, HOLD_PATH, HEALTH_PATH, backendOfReply, type AgentRecord, type AgentSnapshot, type ProxyHeaderRecord } from './agent/protocol.ts';
 export { localDriver, startLocal, TopologyStartError, CLIENT_NET, BALANCER_HOST, BACKEND_NET } from './local/driver.ts';
-export { liveGroups } from './local/cleanup.ts';
+export { liveGroups } from './hosts/index.ts';
 export { registerDriver, resolveDriver, driverNames, UnknownDriverError } from './drivers.ts';
 export { resolveTarget, builtInTargetNames, UnknownTargetError } from './targets/registry.ts';
 export { FileTarget, TargetRenderError } from './targets/file-target.ts';

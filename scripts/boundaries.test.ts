@@ -45,8 +45,10 @@ const CLEAN: Record<string, string> = {
   'bench/index.ts': "import { harness } from '../harness/index.ts';\nimport { reports } from '../reports/index.ts';\nexport const bench = [harness, reports];\n",
   'suites/index.ts': "import { harness } from '../harness/index.ts';\nexport const suite = harness;\n",
   'harness/index.ts': "export { harness } from './local/driver.ts';\n",
+  'harness/hosts/index.ts': "export { client } from './client.ts';\n",
+  'harness/hosts/client.ts': "import { reports } from '../../reports/index.ts';\nexport const client = reports;\n",
   'harness/local/driver.ts':
-    "import { reports } from '../../reports/index.ts';\nimport { docker } from '../../docker/index.ts';\nimport { reference } from '../../reference/index.ts';\nimport { where } from '../../bin/bundle.js';\nexport const harness = [reports, docker, reference, where];\n",
+    "import { reports } from '../../reports/index.ts';\nimport { docker } from '../../docker/index.ts';\nimport { reference } from '../../reference/index.ts';\nimport { where } from '../../bin/bundle.js';\nimport { client } from '../hosts/index.ts';\nexport const harness = [reports, docker, reference, where, client];\n",
   'harness/local/driver.test.ts': "import { harness } from './driver.ts';\nimport { suite } from '../../suites/index.ts';\nexport const t = [harness, suite];\n",
   'reports/index.ts': "import { schema } from './schema/index.ts';\nimport { reference } from '../reference/index.ts';\nexport const reports = [schema, reference];\n",
   'reports/schema/index.ts': "export { schema } from './results.ts';\n",
@@ -100,16 +102,18 @@ describe('the import-boundary rule', () => {
     ).toEqual(['upward-from-bench bench/plant.ts → suites/index.ts', 'upward-from-schema reports/schema/plant.ts → reference/index.ts']);
   });
 
-  it('fails on a reach around a door, for the low room and from tests too', () => {
+  it('fails on a reach around a door, for the low room, the hosts room inside harness, and from tests too', () => {
     expect(
       cruisePlanted({
         'suites/plant.ts': "import { harness } from '../harness/local/driver.ts';\nexport const p = harness;\n",
         'reference/plant.ts': "import { schema } from '../reports/schema/results.ts';\nexport const p = schema;\n",
         'suites/plant.test.ts': "import { harness } from '../harness/local/driver.ts';\nexport const p = harness;\n",
+        'harness/local/plant.ts': "import { client } from '../hosts/client.ts';\nexport const p = client;\n",
       }),
     ).toEqual([
       'around-harness-door suites/plant.test.ts → harness/local/driver.ts',
       'around-harness-door suites/plant.ts → harness/local/driver.ts',
+      'around-harness-hosts-door harness/local/plant.ts → harness/hosts/client.ts',
       'around-schema-door reference/plant.ts → reports/schema/results.ts',
     ]);
   });
