@@ -11,6 +11,7 @@
 // Tests (*.test.ts, *.spec.ts) reach into their own room freely and may import any other room in either
 // direction (nothing imports a test, so it adds no cycle to what the product loads), but only through
 // that room's door, like any other module.
+// reference/algorithms stays pure: it imports no node builtin and no npm package (DESIGN, STYLE 12).
 
 const TEST = '\\.(test|spec)\\.ts$';
 
@@ -89,12 +90,24 @@ const bin = [
   },
 ];
 
+/** DESIGN and STYLE: schedulers are pure (no I/O, no clock, no Math.random; time and randomness are
+ *  passed in), so reference/algorithms imports no node builtin and no npm package at all. */
+const pure = [
+  {
+    name: 'algorithms-pure',
+    severity: 'error',
+    comment: 'reference/algorithms imports only its own pure modules',
+    from: { path: '^reference/algorithms/', pathNot: TEST },
+    to: { dependencyTypes: ['core', 'npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-bundled', 'npm-no-pkg', 'npm-unknown'] },
+  },
+];
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
-  forbidden: [...upward, ...doors, ...subroomDoors, ...cycles, ...bin],
+  forbidden: [...upward, ...doors, ...subroomDoors, ...cycles, ...bin, ...pure],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(^|/)(node_modules|build|fulcrum-out)/' },
+    exclude: { path: '(^|/)(build|fulcrum-out)/' },
     // type-only imports couple rooms as much as value imports
     tsPreCompilationDeps: true,
     enhancedResolveOptions: { extensions: ['.ts', '.js', '.d.ts', '.json'] },

@@ -55,6 +55,8 @@ const CLEAN: Record<string, string> = {
   'reports/schema/results.ts': "import { z } from 'zod';\nexport const schema = z;\n",
   'docker/index.ts': "import type { Results } from '../reports/schema/index.ts';\nexport const docker = 1 as unknown as Results;\n",
   'reference/index.ts': "import { schema } from '../reports/schema/index.ts';\nexport const reference = schema;\n",
+  'node_modules/zod/package.json': '{ "name": "zod", "version": "4.0.0", "main": "index.js" }\n',
+  'node_modules/zod/index.js': 'export const z = {};\n',
   'reference/algorithms/rr.ts': "import { reference } from '../index.ts';\nexport const rr = reference;\n",
 };
 
@@ -125,6 +127,15 @@ describe('the import-boundary rule', () => {
     expect(fired).toContain('upward-from-reference reference/index.ts → reports/index.ts');
     expect(fired).toContain('cycle-through-reports reports/index.ts → reference/index.ts');
     expect(fired).toContain('cycle-through-reference reference/index.ts → reports/index.ts');
+  });
+
+  it('fails when a scheduler reaches for I/O or a package (algorithms stay pure; their tests may)', () => {
+    expect(
+      cruisePlanted({
+        'reference/algorithms/plant.ts': "import { connect } from 'node:net';\nimport { z } from 'zod';\nexport const p = [connect, z];\n",
+        'reference/algorithms/plant.test.ts': "import { readFileSync } from 'node:fs';\nexport const t = readFileSync;\n",
+      }),
+    ).toEqual(['algorithms-pure reference/algorithms/plant.ts → net', 'algorithms-pure reference/algorithms/plant.ts → node_modules/zod/index.js']);
   });
 
   it('fails when the launcher is imported or bin/bundle.js imports a room', () => {
