@@ -1,6 +1,6 @@
-// The bench room's door: schema, runner, presets, load generators and the gate. Targets are the
-// harness's (its registry of target files and the reference), with their bench profiles.
-export * from './schema.ts';
+// The bench room's door (its results schema bench@1 lives in the low room, reports/schema/): runner,
+// presets, load generators and the gate. Targets are the harness's (its registry of target files and
+// the reference), with their bench profiles.
 export { runBench, GENERATOR_BOUND_FRACTION, type RunOptions } from './run/runner.ts';
 export { defaultResolveTarget, renderVariant, variantScenario } from './run/slots.ts';
 export { presets, quick, ALGORITHMS_TO_COMPARE } from './scenarios/presets.ts';
@@ -11,3 +11,8 @@ export { describeModel } from './backends/service-time.ts';
 export { gate, compareSeries, DEFAULT_ALPHA, type GateReport, type GateOptions, type MetricVerdict } from './gate/compare.ts';
 export { gateMarkdown } from './gate/markdown.ts';
 export { METRIC_KINDS, seriesFromBench, type MetricKind, type Series } from './gate/metrics.ts';
+export { loadScenarioFile, parseScenarios } from './scenarios/scenario-file.ts';
+export { calibrateFiles, calibrationMarkdown } from './gate/calibrate.ts';
+export { combineRuns } from './gate/combine-runs.ts';
+export { GateInputError, readGateInput } from './gate/inputs.ts';
+export { runMicro, formatMicro } from './micro/index.ts';

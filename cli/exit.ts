@@ -1,5 +1,5 @@
 // Exit codes for every command: 0 nothing failed, 1 a check/gate failed, 2 bad usage or config.
-import { ConfigError } from '../reference/config/errors.ts';
+import { ConfigError } from '../reference/index.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { version } from './version.ts';
+import { version } from '../reports/schema/index.ts';
 
 const run = promisify(execFile);
 const BIN = new URL('../bin/fulcrum.js', import.meta.url).pathname;

@@ -1,7 +1,7 @@
 // The one binary. Each command lives in cli/commands/<name>.ts and registers itself here.
 import { Command, CommanderError } from 'commander';
 import { exitCodeFor, EXIT_USAGE } from './exit.ts';
-import { version } from './version.ts';
+import { version } from '../reports/schema/index.ts';
 
 type Register = (program: Command, setExit: (code: number) => void) => void;
 

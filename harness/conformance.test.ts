@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resultsSchema } from '../reports/index.ts';
+import { resultsSchema } from '../reports/schema/index.ts';
 import { basePlan, globToRegExp, runConformance, selectChecks } from './conformance.ts';
 import type { Check, Target, Verdict } from './types.ts';
 import type { Driver, StartedTopology } from './topology.ts';

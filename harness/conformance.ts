@@ -1,6 +1,6 @@
 // The conformance runner: for each selected check, skip when the target lacks a capability, else
 // place its scenario, start a topology, run the check once (no retries) and tear everything down.
-import { RESULTS_SCHEMA, collectEnvironment, summarize, type CheckResult, type Results } from '../reports/index.ts';
+import { RESULTS_SCHEMA, collectEnvironment, summarize, type CheckResult, type Results } from '../reports/schema/index.ts';
 import type { Check, ScenarioPlan, Target } from './types.ts';
 import type { Driver, StartOptions, StartedTopology } from './topology.ts';
 

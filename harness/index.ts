@@ -3,9 +3,8 @@ export type * from './types.ts';
 export type * from './topology.ts';
 export { BACKEND_HEADER, HOLD_PATH, HEALTH_PATH, backendOfReply, type AgentRecord, type AgentSnapshot, type ProxyHeaderRecord } from './agent/protocol.ts';
 export { localDriver, startLocal, TopologyStartError, CLIENT_NET, BALANCER_HOST, BACKEND_NET } from './local/driver.ts';
-export { liveGroups, trackGroup, trackTeardown } from './local/cleanup.ts';
+export { liveGroups, trackGroup, trackTeardown, freePort } from './hosts/index.ts';
 export { spawnBalancer, type BalancerProcess } from './local/balancer.ts';
-export { freePort } from './local/ports.ts';
 export { registerDriver, resolveDriver, driverNames, UnknownDriverError } from './drivers.ts';
 export { resolveTarget, builtInTargetNames, UnknownTargetError } from './targets/registry.ts';
 export { FileTarget, TargetRenderError } from './targets/file-target.ts';
@@ -14,3 +13,10 @@ export { referenceTarget, referenceConfig, ALGORITHM_OPTIONS_CAPABILITY } from '
 export { runConformance, selectChecks, basePlan, globToRegExp, type ConformanceOptions } from './conformance.ts';
 export { nodeCommand } from './node-command.ts';
 export { lvsView, subtract as subtractCounters, type LvsView, type WireCounters, type ArpAnswers } from './lvs-view.ts';
+export { commandExists } from './targets/commands.ts';
+export { nftablesTarget } from './targets/nftables.ts';
+export { brokenArp, brokenForgetful, brokenNoHealth, brokenStatelessNat, brokenTerminating, brokenTunNoMtu } from './targets/broken/lvs.ts';
+/** The containers driver and its cleanup, loaded on demand: they pull in testcontainers, which a local
+ *  run never needs (harness/drivers.ts registers the driver the same lazy way). */
+export const loadContainers = () => import('./containers/index.ts');
+export type { LabelledResource } from './containers/index.ts';

@@ -4,8 +4,11 @@ export type { BalancerOptions, RunningBalancer, RunningListener } from './daemon
 export { loadConfig, parseConfig, parseYamlWith, readConfigText } from './config/load.ts';
 export { ConfigError, describeIssues } from './config/errors.ts';
 export type { BalancerConfig, ListenerConfig, BackendConfig, HealthConfig, KeyConfig } from './config/schema.ts';
-export { schedulerFactory, schedulerNames } from './algorithms/index.ts';
+export { schedulerFactory, schedulerNames, buildRing, maglevPermutation, populateMaglev } from './algorithms/index.ts';
+export { fmix32 } from './keys/index.ts';
 export type { Scheduler, SchedulerFactory, BackendView, PickContext } from './algorithms/index.ts';
 export { proxyHeaderV1, proxyHeaderV2 } from './l4/index.ts';
 export { statsSnapshot, prometheusText } from './admin/index.ts';
 export type { Stats } from './admin/index.ts';
+// the LVS real-server agent behind `fulcrum rs-agent`
+export { parseIPv4, startRsAgent } from './lvs/index.ts';

@@ -2,10 +2,9 @@
 // then hands pure data to the renderer.
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { benchRunSchema, BENCH_SCHEMA, type BenchRun } from '../bench/index.ts';
 import { buildModel } from './bench-report/model.ts';
 import { renderBenchReport } from './bench-report/render.ts';
-import { RESULTS_SCHEMA, resultsSchema, type Results } from './results-schema.ts';
+import { benchRunSchema, BENCH_SCHEMA, RESULTS_SCHEMA, resultsSchema, type BenchRun, type Results } from './schema/index.ts';
 
 export { buildModel, type ReportModel } from './bench-report/model.ts';
 export { renderBenchReport } from './bench-report/render.ts';

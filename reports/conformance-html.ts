@@ -1,7 +1,7 @@
 // results.json → a self-contained HTML summary of one conformance run: no scripts, no network,
 // readable offline and attachable to a CI run. Each check shows its verdict, reason, metrics and evidence.
 import { escapeHtml } from './html.ts';
-import type { CheckResult, Results } from './results-schema.ts';
+import type { CheckResult, Results } from './schema/index.ts';
 
 const STATUS_LABEL = { pass: 'PASS', fail: 'FAIL', skip: 'SKIP' } as const;
 

@@ -1,7 +1,7 @@
 // results.json → JUnit XML, the format CI systems (GitLab, Jenkins, GitHub reporters) read.
 // One <testsuite> per run, one <testcase> per check; skip → <skipped>, fail → <failure> with evidence.
 import { escapeXml } from './html.ts';
-import type { Results } from './results-schema.ts';
+import type { Results } from './schema/index.ts';
 
 export function toJUnit(results: Results): string {
   const { summary } = results;

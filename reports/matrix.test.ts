@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildMatrix, matrixHtml, matrixMarkdown } from './matrix.ts';
-import { resultsSchema, summarize, type CheckResult, type Results } from './results-schema.ts';
+import { resultsSchema, summarize, type CheckResult, type Results } from './schema/index.ts';
 
 function run(name: string, checks: CheckResult[], version?: string): Results {
   return resultsSchema.parse({

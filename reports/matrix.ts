@@ -2,7 +2,7 @@
 // pass / fail / skip(reason), as Markdown (README) and a self-contained HTML page. Pure: drawn
 // from results JSON alone.
 import { escapeHtml } from './html.ts';
-import type { Results } from './results-schema.ts';
+import type { Results } from './schema/index.ts';
 
 export interface MatrixCell {
   status: 'pass' | 'fail' | 'skip' | 'absent';

@@ -3,18 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import {
-  collectEnvironment,
-  formatSummary,
-  RESULTS_SCHEMA,
-  resultsSchema,
-  summarize,
-  toConformanceHtml,
-  toJUnit,
-  writeRunOutputs,
-  type CheckResult,
-  type Results,
-} from './index.ts';
+import { formatSummary, toConformanceHtml, toJUnit, writeRunOutputs } from './index.ts';
+import { collectEnvironment, RESULTS_SCHEMA, resultsSchema, summarize, type CheckResult, type Results } from './schema/index.ts';
 
 function sampleResults(checks: CheckResult[]): Results {
   return {

@@ -1,5 +1,5 @@
 // A one-screen summary of a conformance run for the terminal.
-import type { Results } from './results-schema.ts';
+import type { Results } from './schema/index.ts';
 
 const MARK = { pass: 'pass', fail: 'FAIL', skip: 'skip' } as const;
 

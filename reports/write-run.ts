@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { toConformanceHtml } from './conformance-html.ts';
 import { toJUnit } from './junit.ts';
-import { resultsSchema, type Results } from './results-schema.ts';
+import { resultsSchema, type Results } from './schema/index.ts';
 
 export interface RunOutputs {
   resultsPath: string;

@@ -2,10 +2,9 @@
 // run alongside passes, so the failure is the breakage and not the setup.
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { localDriver, liveGroups, resolveTarget, runConformance } from '../harness/index.ts';
-import { resultsSchema } from '../reports/index.ts';
+import { localDriver, liveGroups, resolveTarget, runConformance, commandExists } from '../harness/index.ts';
+import { resultsSchema } from '../reports/schema/index.ts';
 import { allChecks } from './index.ts';
-import { commandExists } from '../harness/targets/commands.ts';
 
 const HAVE_HAPROXY = await commandExists('haproxy');
 const broken = (name: string) => fileURLToPath(new URL(`../harness/targets/broken/${name}.yaml`, import.meta.url));

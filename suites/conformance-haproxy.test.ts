@@ -2,10 +2,9 @@
 // driver; its verdicts must match HAProxy's documented behaviour: everything it claims passes, and
 // exactly the checks needing what it does not claim are skipped (Forwarded, RFC 7239, is not in 2.6).
 import { describe, expect, it } from 'vitest';
-import { localDriver, liveGroups, resolveTarget, runConformance } from '../harness/index.ts';
-import { resultsSchema } from '../reports/index.ts';
+import { localDriver, liveGroups, resolveTarget, runConformance, commandExists } from '../harness/index.ts';
+import { resultsSchema } from '../reports/schema/index.ts';
 import { allChecks } from './index.ts';
-import { commandExists } from '../harness/targets/commands.ts';
 
 const HAVE_HAPROXY = await commandExists('haproxy');
 

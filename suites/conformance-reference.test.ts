@@ -3,7 +3,7 @@
 // containers driver in suites/lvs/lvs-reference.test.ts.
 import { describe, expect, it } from 'vitest';
 import { localDriver, liveGroups, referenceTarget, runConformance } from '../harness/index.ts';
-import { resultsSchema } from '../reports/index.ts';
+import { resultsSchema } from '../reports/schema/index.ts';
 import { allChecks } from './index.ts';
 
 const reference = referenceTarget();

@@ -26,3 +26,4 @@ export const allChecks: readonly Check[] = [
 ];
 
 export { rrCheck, wrrCheck, lcCheck, randomCheck, xffCheck, forwardedCheck, l4PeerCheck, proxyV1Check, proxyV2Check, failoverCheck };
+export { sequentialHttp } from './traffic.ts';

@@ -4,7 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { seededRng } from '../rng.ts';
-import type { ServiceTimeModel } from '../schema.ts';
+import type { ServiceTimeModel } from '../../reports/schema/index.ts';
 import { serviceTimeMs } from './service-time.ts';
 
 export interface BenchBackendSpec {

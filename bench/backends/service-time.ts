@@ -1,6 +1,6 @@
 // Service-time models: how long a bench backend waits before answering. Pure: the clock
 // (seconds since the backend started) and the randomness come in, so every model is testable.
-import type { ServiceTimeModel } from '../schema.ts';
+import type { ServiceTimeModel } from '../../reports/schema/index.ts';
 import { normal, type Rng } from '../rng.ts';
 
 export type { ServiceTimeModel };

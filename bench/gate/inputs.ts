@@ -2,10 +2,9 @@
 // micro@1 is written by bench/micro/; the gate needs only each benchmark's name and its raw
 // samples in nanoseconds, so it reads those fields and ignores the rest.
 import { readFile } from 'node:fs/promises';
-import { BENCH_SCHEMA, benchRunSchema } from '../schema.ts';
+import { BENCH_SCHEMA, benchRunSchema, MICRO_SCHEMA } from '../../reports/schema/index.ts';
 import { seriesFromBench, type Series } from './metrics.ts';
 
-export const MICRO_SCHEMA = 'fulcrum/micro@1';
 
 export class GateInputError extends Error {
   readonly code = 'FULCRUM_ERR_GATE_INPUT';

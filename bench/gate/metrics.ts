@@ -1,6 +1,6 @@
 // What the gate compares: named series of raw samples, each with a kind that fixes its
 // direction (is bigger better?) and its noise band (changes smaller than this are not news).
-import type { BenchRun } from '../schema.ts';
+import type { BenchRun } from '../../reports/schema/index.ts';
 
 export type MetricKind = 'throughput' | 'latency-p50' | 'latency-p99' | 'micro-ns';
 

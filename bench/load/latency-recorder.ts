@@ -1,7 +1,7 @@
 // Latencies into HDR histograms (microsecond resolution, 3 significant digits), overall and
 // per second of the run, so the report can draw both percentile curves and timelines.
 import * as hdr from 'hdr-histogram-js';
-import type { LatencySummary, TimelinePoint } from '../schema.ts';
+import type { LatencySummary, TimelinePoint } from '../../reports/schema/index.ts';
 import type { LoadOutcome } from './types.ts';
 
 /** Two minutes: anything longer is clamped (the generators time requests out well before). */

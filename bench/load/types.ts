@@ -1,5 +1,5 @@
 // What a load generator returns for one run against one URL.
-import type { LatencySummary, TimelinePoint } from '../schema.ts';
+import type { LatencySummary, TimelinePoint } from '../../reports/schema/index.ts';
 
 export interface LoadTarget {
   /** Loopback: http://127.x.y.z:port/path or http://[::1]:port/path; or one of ownHosts. */

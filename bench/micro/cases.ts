@@ -1,8 +1,7 @@
 // The micro-benchmark cases (pure setup, no timing here): pick() for every scheduler at each N,
 // and table builds for ring and maglev. Every pick case reuses one context whose key and random
 // numbers come from precomputed arrays, so the timed loop measures the scheduler, not the harness.
-import { schedulerFactory, schedulerNames, type BackendView, type PickContext, type Scheduler } from '../../reference/algorithms/index.ts';
-import { fmix32 } from '../../reference/keys/index.ts';
+import { schedulerFactory, schedulerNames, type BackendView, type PickContext, type Scheduler, fmix32 } from '../../reference/index.ts';
 
 /** How pick cost should grow with N, as the algorithm is designed. */
 export type Complexity = 'O(1)' | 'O(log N)' | 'O(N)';

@@ -8,8 +8,7 @@
 // Published reference points: Maglev (NSDI 2016, §5.3) balances to near max/mean 1 at M = 65537
 // and changes slightly more than the minimal entries on a removal; Envoy's docs note that Maglev
 // moves about twice the keys of a ring hash when a host is removed.
-import { buildRing, maglevPermutation, populateMaglev, schedulerFactory, type BackendView, type PickContext } from '../../reference/algorithms/index.ts';
-import { fmix32 } from '../../reference/keys/index.ts';
+import { buildRing, maglevPermutation, populateMaglev, schedulerFactory, type BackendView, type PickContext, fmix32 } from '../../reference/index.ts';
 
 export type HashingScheduler = 'ring' | 'maglev' | 'rendezvous';
 

@@ -3,9 +3,8 @@
 // sample takes ~100 µs), so the timer's own cost (~tens of ns) does not swamp a 20 ns pick.
 import { Bench } from 'tinybench';
 import { microCases, DESIGN_COMPLEXITY, type MicroCase } from './cases.ts';
-import { microEnvironment } from './environment.ts';
 import { qualityFigures } from './quality.ts';
-import { MICRO_SCHEMA, type MicroBenchmark, type MicroResults } from './schema.ts';
+import { MICRO_SCHEMA, microEnvironment, type MicroBenchmark, type MicroResults } from '../../reports/schema/index.ts';
 import { growth, statistics, targets } from './summarize.ts';
 
 export interface MicroOptions {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { growth, percentile, statistics, targets } from './summarize.ts';
-import type { MicroBenchmark } from './schema.ts';
+import type { MicroBenchmark } from '../../reports/schema/index.ts';
 
 const bench = (scheduler: string, n: number, meanNs: number, kind: 'pick' | 'build' = 'pick'): MicroBenchmark => ({
   name: `${kind} ${scheduler} N=${n}`,

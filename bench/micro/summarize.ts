@@ -1,7 +1,7 @@
 // Pure reductions over measured samples: statistics, growth with N, targets. No timing here.
 import { fitGrowth } from './fit.ts';
 import { DESIGN_COMPLEXITY } from './cases.ts';
-import type { MicroBenchmark, MicroResults } from './schema.ts';
+import type { MicroBenchmark, MicroResults } from '../../reports/schema/index.ts';
 
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return 0;

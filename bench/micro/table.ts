@@ -1,5 +1,5 @@
 // The readable table printed by `fulcrum micro` (pure formatting of the results JSON).
-import type { MicroResults } from './schema.ts';
+import type { MicroResults } from '../../reports/schema/index.ts';
 
 function ns(v: number): string {
   if (v >= 1e6) return `${(v / 1e6).toFixed(2)} ms`;

@@ -1,7 +1,6 @@
 // Where a bench figure came from: machine, kernel, node, git sha, and each target's version.
 import { cpus, loadavg, release } from 'node:os';
-import { collectEnvironment } from '../../reports/index.ts';
-import type { BenchEnvironment } from '../schema.ts';
+import { collectEnvironment, type BenchEnvironment } from '../../reports/schema/index.ts';
 
 export function benchEnvironment(targetVersions: Record<string, string>): BenchEnvironment {
   const base = collectEnvironment();

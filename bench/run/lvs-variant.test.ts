@@ -1,7 +1,7 @@
 // LVS bench variants run in containers: the generator on this host sends to the VIP (or, for
 // "direct", to a real server) through the bridge; results carry req/s and latency like any variant.
 import { describe, expect, it } from 'vitest';
-import { benchRunSchema } from '../schema.ts';
+import { benchRunSchema } from '../../reports/schema/index.ts';
 import type { BenchScenario } from '../scenarios/types.ts';
 import { runBench } from './runner.ts';
 

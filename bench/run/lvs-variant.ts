@@ -30,11 +30,11 @@ function lvsMode(variant: BenchVariant): 'nat' | 'dr' | 'tun' {
 
 /** Why this machine cannot run LVS variants, or undefined. */
 export async function lvsUnavailable(variant: BenchVariant): Promise<string | undefined> {
-  const { containersDriver } = await import('../../harness/containers/driver.ts');
+  const { containersDriver } = await (await import('../../harness/index.ts')).loadContainers();
   const available = await containersDriver.available();
   if (!available.ok) return `${variant.mode} runs in containers: ${available.reason}`;
   if (variant.target === DIRECT_TARGET) return undefined;
-  const { resolveTarget } = await import('../../harness/targets/registry.ts');
+  const { resolveTarget } = await import('../../harness/index.ts');
   const target = await resolveTarget(variant.target).catch((err: Error) => err);
   if (target instanceof Error) return target.message;
   const ok = await target.available();
@@ -44,10 +44,9 @@ export async function lvsUnavailable(variant: BenchVariant): Promise<string | un
 }
 
 export async function startLvsSlot(scenario: BenchScenario, variant: BenchVariant, log: (line: string) => void): Promise<LvsSlot> {
-  const [{ startContainers }, { resolveTarget }, { containerCpuSeconds }] = await Promise.all([
-    import('../../harness/containers/driver.ts'),
-    import('../../harness/targets/registry.ts'),
-    import('../../harness/containers/cpu.ts'),
+  const [{ startContainers, containerCpuSeconds }, { resolveTarget }] = await Promise.all([
+    import('../../harness/index.ts').then((h) => h.loadContainers()),
+    import('../../harness/index.ts'),
   ]);
   const direct = variant.target === DIRECT_TARGET;
   const target = await resolveTarget(direct ? 'reference' : variant.target);

@@ -3,7 +3,7 @@
 // the null target's runs are the generator's ceiling; the rest become samples of their variant.
 import type { BackendHost } from '../backends/host.ts';
 import { runClosedLoop, runOpenLoop, type LoadOutcome } from '../load/index.ts';
-import type { BenchResult, BenchSample } from '../schema.ts';
+import type { BenchResult, BenchSample } from '../../reports/schema/index.ts';
 import type { BenchScenario, LoadSpec } from '../scenarios/types.ts';
 import { groupCpuSeconds } from './cpu.ts';
 import { interleave, type PlannedRun } from './plan.ts';

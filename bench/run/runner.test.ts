@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { liveGroups, type Scenario, type Target, type TargetLaunch } from '../../harness/index.ts';
-import { benchRunSchema } from '../schema.ts';
+import { benchRunSchema } from '../../reports/schema/index.ts';
 import type { BenchScenario } from '../scenarios/types.ts';
 import { parseStat } from './cpu.ts';
 import { interleave } from './plan.ts';

@@ -4,7 +4,7 @@
 // Ctrl-C (resources.ts).
 import { startBackendHost, type BackendHost } from '../backends/host.ts';
 import type { LoadOutcome } from '../load/index.ts';
-import { BENCH_SCHEMA, benchRunSchema, type BenchResult, type BenchRun } from '../schema.ts';
+import { BENCH_SCHEMA, benchRunSchema, type BenchResult, type BenchRun } from '../../reports/schema/index.ts';
 import type { BenchScenario, LoadSpec } from '../scenarios/types.ts';
 import { benchEnvironment } from './environment.ts';
 import { measureSlots } from './measure.ts';

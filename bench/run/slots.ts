@@ -4,7 +4,7 @@
 // topology). A variant that cannot run is reported with its reason, never dropped.
 import { freePort, resolveTarget, spawnBalancer, TopologyStartError, ALGORITHM_OPTIONS_CAPABILITY, type Endpoint, type Scenario, type Target, type TargetLaunch } from '../../harness/index.ts';
 import { describeModel } from '../backends/service-time.ts';
-import type { BenchResult } from '../schema.ts';
+import type { BenchResult } from '../../reports/schema/index.ts';
 import { algorithmLabel, type BenchScenario, type BenchVariant } from '../scenarios/types.ts';
 import { lvsUnavailable, startLvsSlot, type LvsSlot } from './lvs-variant.ts';
 import type { RunResources } from './resources.ts';

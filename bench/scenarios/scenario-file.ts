@@ -15,8 +15,8 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { ConfigError, describeIssues } from '../../reference/config/errors.ts';
-import { serviceTimeModelSchema } from '../schema.ts';
+import { ConfigError, describeIssues } from '../../reference/index.ts';
+import { serviceTimeModelSchema } from '../../reports/schema/index.ts';
 import type { BenchScenario } from './types.ts';
 
 const MAX_DURATION_MS = 10 * 60_000;

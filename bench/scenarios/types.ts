@@ -1,6 +1,6 @@
 // A bench scenario as data: the backends (with service-time models), the variants to compare
 // (target × algorithm × mode), the load, and how often to repeat. Presets are lists of these.
-import type { ServiceTimeModel } from '../schema.ts';
+import type { ServiceTimeModel } from '../../reports/schema/index.ts';
 
 export type BenchMode = 'http' | 'tcp' | 'lvs-nat' | 'lvs-dr' | 'lvs-tun';
 

@@ -2,8 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { presets, quick, runBench, type BenchScenario } from '../../bench/index.ts';
-import { loadScenarioFile } from '../../bench/scenarios/scenario-file.ts';
+import { presets, quick, runBench, type BenchScenario, loadScenarioFile } from '../../bench/index.ts';
 import { benchReportHtml } from '../../reports/index.ts';
 import { UsageError } from '../exit.ts';
 

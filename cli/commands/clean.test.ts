@@ -2,8 +2,10 @@ import { spawn } from 'node:child_process';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { connectEngine, resolveHostImage } from '../../docker/index.ts';
-import { listLabelledResources, LABEL_RUN } from '../../harness/containers/index.ts';
+import { loadContainers } from '../../harness/index.ts';
 import { clean, register } from './clean.ts';
+
+const { listLabelledResources, LABEL_RUN } = await loadContainers();
 
 /** A pid that surely belongs to no process any more: a child that has exited. */
 async function deadPid(): Promise<number> {
@@ -54,7 +56,7 @@ describe('fulcrum clean', () => {
       expect((await listLabelledResources(client, { runId: alive })).length).toBe(2);
     } finally {
       // Only our own live run: --all would also remove other tests' running topologies.
-      const { removeRun } = await import('../../harness/containers/index.ts');
+      const { removeRun } = await loadContainers();
       await removeRun(client, alive);
       await removeRun(client, crashed);
     }

@@ -2,7 +2,7 @@
 // was killed). By default only those whose owning process is gone, so a run still going on this
 // machine is not pulled from under its feet; --all removes every fulcrum-labelled resource.
 import type { Command } from 'commander';
-import type { LabelledResource } from '../../harness/containers/index.ts';
+import type { LabelledResource } from '../../harness/index.ts';
 
 export interface CleanOptions {
   all?: boolean;
@@ -20,7 +20,7 @@ export interface CleanReport {
 export async function clean(options: CleanOptions, write: (line: string) => void): Promise<CleanReport> {
   // Loaded here, not at the top: every fulcrum command registers at start-up, and testcontainers is heavy.
   const { connectEngine } = await import('../../docker/index.ts');
-  const { listLabelledResources, removeResources } = await import('../../harness/containers/index.ts');
+  const { listLabelledResources, removeResources } = await (await import('../../harness/index.ts')).loadContainers();
   const client = await connectEngine();
   const scope = options.run ? { runId: options.run } : {};
   const every = await listLabelledResources(client, scope);

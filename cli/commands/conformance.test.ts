@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../main.ts';
-import { resultsSchema } from '../../reports/index.ts';
-import { liveGroups } from '../../harness/index.ts';
-import { commandExists } from '../../harness/targets/commands.ts';
+import { resultsSchema } from '../../reports/schema/index.ts';
+import { liveGroups, commandExists } from '../../harness/index.ts';
 
 const HAVE_HAPROXY = await commandExists('haproxy');
 

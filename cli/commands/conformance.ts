@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import { UsageError, EXIT_FAILED, EXIT_OK } from '../exit.ts';
 import { builtInTargetNames, resolveDriver, resolveTarget, runConformance, selectChecks, UnknownDriverError, UnknownTargetError, type Target } from '../../harness/index.ts';
 import { allChecks } from '../../suites/index.ts';
-import { formatSummary, writeRunOutputs, type Results } from '../../reports/index.ts';
+import { formatSummary, writeRunOutputs } from '../../reports/index.ts';
+import { type Results } from '../../reports/schema/index.ts';
 
 export interface ConformanceCommandOptions {
   target: string;

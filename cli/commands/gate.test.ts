@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BENCH_SCHEMA, type BenchRun } from '../../bench/index.ts';
+import { BENCH_SCHEMA, type BenchRun } from '../../reports/schema/index.ts';
 import { UsageError } from '../exit.ts';
 import { gateCommand } from './gate.ts';
 

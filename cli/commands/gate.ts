@@ -2,10 +2,7 @@
 // input. Prints a Markdown summary (stdout or --markdown FILE) for CI logs.
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { gate, gateMarkdown, METRIC_KINDS, type GateReport, type MetricKind } from '../../bench/index.ts';
-import { calibrateFiles, calibrationMarkdown } from '../../bench/gate/calibrate.ts';
-import { combineRuns } from '../../bench/gate/combine-runs.ts';
-import { GateInputError, readGateInput } from '../../bench/gate/inputs.ts';
+import { gate, gateMarkdown, METRIC_KINDS, type GateReport, type MetricKind, calibrateFiles, calibrationMarkdown, combineRuns, GateInputError, readGateInput } from '../../bench/index.ts';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../exit.ts';
 
 export interface GateCommandOptions {

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { microResultsSchema } from '../../bench/micro/index.ts';
+import { microResultsSchema } from '../../reports/schema/index.ts';
 import { UsageError } from '../exit.ts';
 import { micro } from './micro.ts';
 

@@ -28,8 +28,8 @@ function positiveInts(flag: string, text: string): number[] {
 }
 
 export async function micro(opts: MicroCommandOptions, write: (text: string) => void): Promise<string> {
-  const { runMicro, formatMicro } = await import('../../bench/micro/index.ts');
-  const { schedulerNames } = await import('../../reference/algorithms/index.ts');
+  const { runMicro, formatMicro } = await import('../../bench/index.ts');
+  const { schedulerNames } = await import('../../reference/index.ts');
   const only = opts.only?.split(',').map((s) => s.trim());
   const unknown = only?.filter((n) => !schedulerNames().includes(n));
   if (unknown?.length) throw new UsageError(`--only: unknown scheduler(s) ${unknown.join(', ')} (known: ${schedulerNames().join(', ')})`);

@@ -1,7 +1,7 @@
 // `fulcrum rs-agent`: prepares this host as an LVS-DR or LVS-TUN real server and, for TUN, decapsulates.
 import type { Command } from 'commander';
 import { UsageError } from '../exit.ts';
-import { parseIPv4, startRsAgent } from '../../reference/lvs/index.ts';
+import { parseIPv4, startRsAgent } from '../../reference/index.ts';
 
 export interface RsAgentCliOptions {
   vip: string;

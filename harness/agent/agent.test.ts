@@ -6,7 +6,7 @@ import { startAgent } from './agent.ts';
 import { buildProxyHeader } from './proxy-header.ts';
 import { BYTES_MAX, byteChunks, streamSha256, type Sha256Reply } from './byte-stream.ts';
 import type { AgentSnapshot } from './protocol.ts';
-import { LoopbackClient } from '../local/client.ts';
+import { LoopbackClient } from '../hosts/index.ts';
 
 async function control(port: number, path: string, method = 'GET'): Promise<AgentSnapshot> {
   const res = await fetch(`http://127.30.0.9:${port}${path}`, { method });

@@ -4,7 +4,7 @@
 // here under an id until the harness closes them. Nothing here retries.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { LoopbackClient } from '../local/client.ts';
+import { LoopbackClient } from '../hosts/index.ts';
 import type { HeldExchange, HttpRequest, HttpSession, ExchangeOptions, TransferOptions } from '../topology.ts';
 import type { Endpoint } from '../types.ts';
 

@@ -3,14 +3,11 @@
 // backends' gateway). Backends run the backend agent, clients run the client agent (remote-
 // controlled from here), the balancer runs the target's command with its rendered files. The
 // harness reaches every container from the host, which holds each network's bridge address.
-import { waitReady } from '../readiness.ts';
-import { startedTopology } from '../started-topology.ts';
+import { startedTopology, trackTeardown, waitReady } from '../hosts/index.ts';
 import { fileURLToPath } from 'node:url';
-import { probeEngine, PROJECT_DIR, type HostImage } from '../../docker/index.ts';
-import { trackTeardown } from '../local/cleanup.ts';
+import { probeEngine, PROJECT_DIR, type HostImage, connectEngine } from '../../docker/index.ts';
 import type { Driver, StartedTopology, StartOptions, TopologySpec } from '../topology.ts';
 import type { Endpoint, Scenario, TargetLaunch } from '../types.ts';
-import { connectEngine } from '../../docker/index.ts';
 import { BACKEND_PORT, ContainerBackend } from './backend.ts';
 import { RemoteClient } from './remote-client.ts';
 import { startRemoteProcess, type RemoteProcess } from './remote-process.ts';

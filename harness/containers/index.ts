@@ -12,3 +12,4 @@ export { containersDriver, startContainers, containerPathMapper, LISTEN_PORT, AD
 export type { ContainerDriverTopology } from './driver.ts';
 export { RemoteClient } from './remote-client.ts';
 export { startClientAgent } from './client-agent.ts';
+export { containerCpuSeconds } from './cpu.ts';

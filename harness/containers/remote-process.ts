@@ -27,6 +27,69 @@ export class RemoteSpawnError extends Error {
   readonly code = 'FULCRUM_ERR_REMOTE_SPAWN';
 }
 
+type Container = ReturnType<ContainerRuntimeClient['container']['dockerode']['getContainer']>;
+type Exec = Awaited<ReturnType<Container['exec']>>;
+
+/** The last TAIL_LINES lines of stdout and stderr (stderr prefixed), read line by line; the wrapper's
+ *  pid line goes to onPid instead of the tail. */
+function readOutput(stdout: PassThrough, stderr: PassThrough, onPid: (pid: number) => void, onStdoutLine?: (line: string) => void): string[] {
+  const tail: string[] = [];
+  const lines = (prefix: string, onLine?: (line: string) => void) => {
+    let partial = '';
+    return (chunk: Buffer) => {
+      const parts = (partial + chunk.toString('utf8')).split('\n');
+      partial = parts.pop() ?? '';
+      for (const line of parts) {
+        const pid = PID_LINE.exec(line);
+        if (pid && prefix === '') {
+          onPid(Number(pid[1]));
+          continue;
+        }
+        tail.push(`${prefix}${line}`);
+        if (tail.length > TAIL_LINES) tail.shift();
+        onLine?.(line);
+      }
+    };
+  };
+  stdout.on('data', lines('', onStdoutLine));
+  stderr.on('data', lines('stderr: '));
+  return tail;
+}
+
+/** Resolves once the exec's stream ends, with the exit code the engine reports (null: container gone). */
+function watchExit(exec: Exec, stream: NodeJS.ReadWriteStream): { ended: Promise<RemoteExit>; current: () => RemoteExit | undefined } {
+  let exit: RemoteExit | undefined;
+  const ended = new Promise<RemoteExit>((resolve) => {
+    const done = async () => {
+      if (exit) return;
+      let code: number | null = null;
+      try {
+        code = (await exec.inspect()).ExitCode ?? null;
+      } catch {
+        // the container is gone: no exit code to read
+      }
+      exit ??= { code, signal: code !== null && code > 128 ? `signal ${code - 128}` : null };
+      resolve(exit);
+    };
+    stream.on('end', () => void done());
+    stream.on('close', () => void done());
+    stream.on('error', () => void done());
+  });
+  return { ended, current: () => exit };
+}
+
+/** Sends a signal to a pid inside the container through a second exec. */
+async function signalInContainer(container: Container, pid: number, name: 'TERM' | 'KILL'): Promise<void> {
+  try {
+    const killer = await container.exec({ Cmd: ['kill', `-${name}`, String(pid)], AttachStdout: true, AttachStderr: true });
+    const s = await killer.start({});
+    s.resume();
+    await new Promise((r) => s.on('end', r));
+  } catch {
+    // the container is gone, and the process with it
+  }
+}
+
 export async function startRemoteProcess(
   client: ContainerRuntimeClient,
   containerId: string,
@@ -50,46 +113,10 @@ export async function startRemoteProcess(
   const stderr = new PassThrough();
   docker.modem.demuxStream(stream, stdout, stderr);
 
-  const tail: string[] = [];
   let resolvePid!: (pid: number) => void;
   const pidKnown = new Promise<number>((r) => (resolvePid = r));
-  const lines = (prefix: string, onLine?: (line: string) => void) => {
-    let partial = '';
-    return (chunk: Buffer) => {
-      const parts = (partial + chunk.toString('utf8')).split('\n');
-      partial = parts.pop() ?? '';
-      for (const line of parts) {
-        const pid = PID_LINE.exec(line);
-        if (pid && prefix === '') {
-          resolvePid(Number(pid[1]));
-          continue;
-        }
-        tail.push(`${prefix}${line}`);
-        if (tail.length > TAIL_LINES) tail.shift();
-        onLine?.(line);
-      }
-    };
-  };
-  stdout.on('data', lines('', options.onStdoutLine));
-  stderr.on('data', lines('stderr: '));
-
-  let exit: RemoteExit | undefined;
-  const ended = new Promise<RemoteExit>((resolve) => {
-    const done = async () => {
-      if (exit) return;
-      let code: number | null = null;
-      try {
-        code = (await exec.inspect()).ExitCode ?? null;
-      } catch {
-        // the container is gone: no exit code to read
-      }
-      exit ??= { code, signal: code !== null && code > 128 ? `signal ${code - 128}` : null };
-      resolve(exit);
-    };
-    stream.on('end', () => void done());
-    stream.on('close', () => void done());
-    stream.on('error', () => void done());
-  });
+  const tail = readOutput(stdout, stderr, resolvePid, options.onStdoutLine);
+  const { ended, current } = watchExit(exec, stream);
 
   const timeoutMs = options.startTimeoutMs ?? 30_000;
   let timer: NodeJS.Timeout | undefined;
@@ -104,31 +131,20 @@ export async function startRemoteProcess(
     throw new RemoteSpawnError(`${options.label}: could not start ${argv.join(' ')} in container ${containerId.slice(0, 12)}\n${tail.join('\n')}`);
   }
 
-  const signal = async (name: 'TERM' | 'KILL') => {
-    try {
-      const killer = await container.exec({ Cmd: ['kill', `-${name}`, String(pid)], AttachStdout: true, AttachStderr: true });
-      const s = await killer.start({});
-      s.resume();
-      await new Promise((r) => s.on('end', r));
-    } catch {
-      // the container is gone, and the process with it
-    }
-  };
   const waitExit = (ms: number) => Promise.race([ended, new Promise<undefined>((r) => setTimeout(() => r(undefined), ms).unref())]);
-
   return {
     pid,
     description: `${argv.join(' ')} (container ${containerId.slice(0, 12)}, pid ${pid})`,
     logs: () => tail.join('\n'),
-    exited: () => exit,
+    exited: current,
     whenExited: () => ended,
     async kill(graceMs = 1500) {
-      if (exit) return;
+      if (current()) return;
       if (graceMs > 0) {
-        await signal('TERM');
+        await signalInContainer(container, pid, 'TERM');
         if (await waitExit(graceMs)) return;
       }
-      await signal('KILL');
+      await signalInContainer(container, pid, 'KILL');
       if (!(await waitExit(3000))) stream.destroy();
     },
   };

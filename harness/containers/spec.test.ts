@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../reference/config/errors.ts';
+import { ConfigError } from '../../reference/index.ts';
 import { parseSubnet } from './addressing.ts';
 import { sharedSegment, twoArmed } from './shapes.ts';
 import { parseTopologySpec, resolveTopology } from './spec.ts';

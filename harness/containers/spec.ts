@@ -2,7 +2,7 @@
 // sysctls and routes. Validated in one place; `resolveTopology` turns it into concrete addresses
 // and routes without touching the engine, so the addressing logic is tested without containers.
 import { z } from 'zod';
-import { ConfigError, describeIssues } from '../../reference/config/errors.ts';
+import { ConfigError, describeIssues } from '../../reference/index.ts';
 import { formatSubnet, hostAddress, isSafeSubnet, parseSubnet, type Subnet } from './addressing.ts';
 
 export const HOST_ROLES = ['client', 'router', 'balancer', 'backend'] as const;

@@ -2,8 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnBalancer } from './balancer.ts';
-import { liveGroups } from './cleanup.ts';
-import { freePort } from './ports.ts';
+import { freePort, liveGroups } from '../hosts/index.ts';
 import type { Scenario } from '../types.ts';
 
 class StartError extends Error {}

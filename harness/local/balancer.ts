@@ -1,10 +1,10 @@
 // A target's balancer as a local process: its rendered files in a fresh working directory, its
-// command in its own process group (tracked by cleanup.ts, so Ctrl-C and exit kill it), ready when
+// command in its own process group (tracked by hosts/cleanup.ts, so Ctrl-C and exit kill it), ready when
 // readiness.ts says so. Used by the local driver and by `fulcrum bench`.
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { waitReady } from '../readiness.ts';
+import { waitReady } from '../hosts/index.ts';
 import { spawnGroup, type SpawnedProcess } from './process.ts';
 import type { Scenario, TargetLaunch } from '../types.ts';
 

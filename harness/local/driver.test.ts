@@ -3,13 +3,11 @@ import { execFileSync, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { startLocal, TopologyStartError } from './driver.ts';
-import { liveGroups } from './cleanup.ts';
-import { freePort } from './ports.ts';
+import { liveGroups, freePort, LoopbackClient } from '../hosts/index.ts';
 import { listensOnly, tinyTarget } from './fixtures/tiny-target.ts';
 import { resolveTarget } from '../targets/registry.ts';
 import { commandExists } from '../targets/commands.ts';
-import { sequentialHttp } from '../../suites/traffic.ts';
-import { LoopbackClient } from './client.ts';
+import { sequentialHttp } from '../../suites/index.ts';
 import type { ScenarioPlan } from '../types.ts';
 
 const HAVE_HAPROXY = await commandExists('haproxy');

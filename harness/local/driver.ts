@@ -1,12 +1,9 @@
 // The local driver: every host is a process (or, for clients, a source address) on loopback.
 // Clients send from 127.10.0.x, the balancer listens on 127.20.0.1, backends on 127.30.0.x, so that
 // source rewriting is observable without privileges. Ports are chosen free at start.
-import { startedTopology } from '../started-topology.ts';
-import { LoopbackClient } from './client.ts';
+import { startedTopology, LoopbackClient, freePort, portIsFree, trackTeardown } from '../hosts/index.ts';
 import { LocalBackend } from './backend.ts';
 import { spawnBalancer } from './balancer.ts';
-import { freePort, portIsFree } from './ports.ts';
-import { trackTeardown } from './cleanup.ts';
 import type { Driver, StartOptions, StartedTopology, TopologySpec } from '../topology.ts';
 import type { Endpoint, Scenario, TargetLaunch } from '../types.ts';
 

@@ -1,7 +1,7 @@
 // A child process in its own process group, with a bounded log tail, killed as a group so that
 // nothing it started outlives it. Every group started here is tracked until it has exited.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { trackGroup } from './cleanup.ts';
+import { trackGroup } from '../hosts/index.ts';
 
 const TAIL_LINES = 40;
 

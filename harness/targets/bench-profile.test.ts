@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from '../../reference/config/errors.ts';
+import { ConfigError } from '../../reference/index.ts';
 import { resolveTarget } from './registry.ts';
 import { parseTargetFile } from './target-file.ts';
 import { FileTarget } from './file-target.ts';

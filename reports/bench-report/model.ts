@@ -1,7 +1,6 @@
 // Pure: bench and conformance results → what the report shows (sections, rows, chart data).
 // No HTML here, so the numbers can be tested apart from the markup.
-import type { BenchResult, BenchRun, LatencySummary, TimelinePoint } from '../../bench/index.ts';
-import type { Results } from '../results-schema.ts';
+import type { BenchResult, BenchRun, LatencySummary, Results, TimelinePoint } from '../schema/index.ts';
 
 export interface VariantRow {
   id: string;

@@ -1,7 +1,7 @@
 // Report model → one self-contained HTML page: chart.js inlined, data embedded, no network.
 // Every string from results goes through escapeHtml (markup) or jsonForScript (script data).
 import { escapeHtml, jsonForScript } from '../html.ts';
-import type { Results } from '../results-schema.ts';
+import type { Results } from '../schema/index.ts';
 import { chartsFor, colorAt, type ChartSpec } from './charts.ts';
 import { chartJsSource } from './chartjs-source.ts';
 import { CLIENT_SCRIPT } from './client-script.ts';

@@ -1,11 +1,10 @@
 // Every LVS check fails against a target that breaks what it checks (harness/targets/broken/lvs.ts),
 // and the kernel baseline (nftables) passes the NAT and DR checks it claims.
 import { describe, expect, it } from 'vitest';
-import { containersDriver } from '../../harness/containers/driver.ts';
-import { runConformance, type Target } from '../../harness/index.ts';
-import { brokenArp, brokenForgetful, brokenNoHealth, brokenStatelessNat, brokenTerminating, brokenTunNoMtu } from '../../harness/targets/broken/lvs.ts';
-import { nftablesTarget } from '../../harness/targets/nftables.ts';
+import { brokenArp, brokenForgetful, brokenNoHealth, brokenStatelessNat, brokenTerminating, brokenTunNoMtu, loadContainers, nftablesTarget, runConformance, type Target } from '../../harness/index.ts';
 import { lvsChecks } from './index.ts';
+
+const { containersDriver } = await loadContainers();
 
 async function verdicts(target: Target, only: string): Promise<Record<string, string>> {
   const results = await runConformance({ target, driver: containersDriver, checks: lvsChecks, only });

@@ -1,10 +1,11 @@
 // The reference's packet engine passes every LVS check in NAT, DR and TUN under the containers
 // driver; the local driver skips them with the reason.
 import { describe, expect, it } from 'vitest';
-import { containersDriver } from '../../harness/containers/driver.ts';
-import { localDriver, referenceTarget, runConformance } from '../../harness/index.ts';
-import { resultsSchema } from '../../reports/index.ts';
+import { loadContainers, localDriver, referenceTarget, runConformance } from '../../harness/index.ts';
+import { resultsSchema } from '../../reports/schema/index.ts';
 import { lvsChecks } from './index.ts';
+
+const { containersDriver } = await loadContainers();
 
 describe('LVS checks against the reference packet engine', () => {
   it('all pass under the containers driver, with wire evidence', { timeout: 900_000 }, async () => {

@@ -1,8 +1,8 @@
 // Waiting for a target's balancer to become ready, the same way under every driver: it accepts TCP
 // on its readiness endpoint (default: the listen address), or a fixed delay passed (udp). A process
 // that exits first, or never gets ready within the bound, is an error carrying its last output.
-import { acceptsTcp } from './local/ports.ts';
-import type { Scenario, TargetLaunch } from './types.ts';
+import { acceptsTcp } from './ports.ts';
+import type { Scenario, TargetLaunch } from '../types.ts';
 
 /** What readiness needs of a started balancer, local process or container. */
 export interface ReadinessProcess {

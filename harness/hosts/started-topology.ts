@@ -1,6 +1,6 @@
 // The StartedTopology object every driver hands back, built in one place from what it started.
-import type { BackendHost, BalancerHandle, ClientHost, StartedTopology } from './topology.ts';
-import type { Endpoint, Scenario } from './types.ts';
+import type { BackendHost, BalancerHandle, ClientHost, StartedTopology } from '../topology.ts';
+import type { Endpoint, Scenario } from '../types.ts';
 
 /** What a driver's balancer process offers, local process or container. */
 export interface BalancerProcess {

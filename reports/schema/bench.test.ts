@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BENCH_SCHEMA, benchRunSchema, ceilingOf, type BenchRun } from './schema.ts';
+import { BENCH_SCHEMA, benchRunSchema, ceilingOf, type BenchRun } from './bench.ts';
 
 function sample(rps: number, order: number) {
   return {
