@@ -13,7 +13,8 @@ import { z } from 'zod';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, describeIssues } from '../config/errors.ts';
 import { algorithmSchema, healthSchema, parseDuration } from '../config/schema.ts';
-import { schedulerFactory } from '../algorithms/index.ts';
+import { createScheduler, schedulerFactory, SchedulerOptionError } from '../algorithms/index.ts';
+import { defaultKeyConfig } from '../keys/index.ts';
 import { parseIPv4 } from './packet/ipv4.ts';
 
 const duration = z.union([z.number(), z.string()]).transform((v, ctx) => {
@@ -80,8 +81,8 @@ export const lvsServiceSchema = z
     /** any: every IP protocol, forwarded unchanged (DR/TUN only). */
     protocol: z.enum(['tcp', 'udp', 'any']).default('tcp'),
     algorithm: algorithmSchema.default({ name: 'rr' }),
-    /** What hashing schedulers hash. */
-    key: z.enum(['source-ip', 'source-ip-port', 'destination-ip']).default('source-ip'),
+    /** What hashing schedulers hash; by default what reference/keys picks for the algorithm (dh, lblc, lblcr: the destination). */
+    key: z.enum(['source-ip', 'source-ip-port', 'destination-ip']).optional(),
     /** IPVS -p/-M: a client network sticks to one real server for `timeout` after its last new flow. */
     persistence: z.strictObject({ timeout: duration, netmask: z.int().min(0).max(32).default(32) }).optional(),
     /** TUN: how to encapsulate and the MTU of the path to the real servers. */
@@ -99,14 +100,29 @@ export const lvsServiceSchema = z
     if (s.mode === 'nat' && (s.protocol === 'any' || s.port === 0)) {
       ctx.addIssue({ code: 'custom', path: [s.port === 0 ? 'port' : 'protocol'], message: 'NAT needs one protocol (tcp or udp) and a port' });
     }
-    if (!schedulerFactory(s.algorithm.name)) ctx.addIssue({ code: 'custom', path: ['algorithm'], message: `unknown algorithm "${s.algorithm.name}"` });
+    for (const issue of algorithmIssues(s.algorithm)) ctx.addIssue({ code: 'custom', ...issue });
     const seen = new Set<string>();
     s.backends.forEach((b, i) => {
       if (seen.has(b.id)) ctx.addIssue({ code: 'custom', path: ['backends', i, 'id'], message: `duplicate id "${b.id}"` });
       seen.add(b.id);
       for (const issue of backendIssues(s, b)) ctx.addIssue({ code: 'custom', path: ['backends', i, issue.field], message: issue.message });
     });
-  });
+  })
+  .transform((s) => ({ ...s, key: s.key ?? (defaultKeyConfig(s.algorithm.name).from as LvsKey) }));
+
+type LvsKey = 'source-ip' | 'source-ip-port' | 'destination-ip';
+
+/** An unknown algorithm, or options createScheduler refuses (wrappers' included): at load time, naming the option. */
+function algorithmIssues(algorithm: { name: string }): { path: (string | number)[]; message: string }[] {
+  if (!schedulerFactory(algorithm.name)) return [{ path: ['algorithm'], message: `unknown algorithm "${algorithm.name}"` }];
+  try {
+    createScheduler(algorithm, { now: () => 0 });
+  } catch (err) {
+    if (!(err instanceof SchedulerOptionError)) throw err;
+    return [{ path: ['algorithm', err.option], message: err.message.replace(/^algorithm \S+: option "[^"]*" /, '') }];
+  }
+  return [];
+}
 
 /** What a backend must satisfy within its service, at load time and when added at runtime (admin channel). */
 export function backendIssues(service: { mode: 'nat' | 'dr' | 'tun'; port: number }, b: { address: { port?: number | undefined } }): { field: 'address'; message: string }[] {
