@@ -62,6 +62,21 @@ describe('serve()', () => {
   });
 });
 
+describe('serve() with an lvs section', () => {
+  it('rejects a bad LVS service with a ConfigError (exit 2) naming the field from the top of the file', async () => {
+    await using file = await configFile(`version: 1
+lvs:
+  interfaces: { outside: eth0 }
+  services:
+    - { name: web, mode: dr, vip: 198.18.9.100, port: 80, algorithm: { name: maglev, boundedLoad: 50 }, backends: [ { id: rs1, address: "198.18.9.11:81" } ] }
+`);
+    const err = await serve(file.path, silentIo).catch((e: unknown) => e);
+    expect(exitCodeFor(err)).toBe(2);
+    expect((err as Error).message).toContain('lvs.services[0].algorithm.boundedLoad: must be between 100 and 10000, got 50');
+    expect((err as Error).message).toContain('lvs.services[0].backends[0].address: DR cannot change the port');
+  });
+});
+
 // The binary end to end; the two spawns run concurrently because CLI start-up is slow under load.
 describe.concurrent('fulcrum serve (the binary)', { timeout: 120_000 }, () => {
   it('exits 2 and names the field for a bad config', async () => {

@@ -3,7 +3,7 @@
 // createScheduler (wrappers included) and hash keys from reference/keys, as for the L4 and L7 proxies.
 import { createScheduler, schedulerFactory, SchedulerOptionError } from '../algorithms/index.ts';
 import { keyExtractorFor } from '../keys/index.ts';
-import { backendIssues, type LvsBackendConfig, type LvsConfig, type LvsServiceConfig } from './config.ts';
+import { backendIssues, type LvsBackendConfig, type LvsConfig, type LvsServiceConfig } from '../config/lvs.ts';
 import type { ConnTable } from './conntrack.ts';
 import type { Neighbours } from './neighbours.ts';
 import { encapsulationOverhead } from './packet/encap.ts';

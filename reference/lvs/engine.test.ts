@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLvsConfig } from './config.ts';
+import { parseLvsConfig } from '../config/lvs.ts';
 import { InvalidServerError, LINK_INSIDE, LINK_OUTSIDE, LvsEngine, UnknownServerError, UnknownServiceError, type Link } from './engine.ts';
 import { Output } from './output.ts';
 import { ARP_FRAME_LEN, ARP_REPLY, BROADCAST_MAC, arpRequest, readArp, writeArpFrame } from './packet/arp.ts';

@@ -5,7 +5,7 @@
 // Every algorithm works in every mode. No I/O and no clock here: the runner (runner.ts) owns sockets and
 // timers and passes time in.
 import type { PickContext } from '../algorithms/index.ts';
-import type { LvsBackendConfig, LvsConfig } from './config.ts';
+import type { LvsBackendConfig, LvsConfig } from '../config/lvs.ts';
 import { ConnTable, STATE_TCP_CLOSED, STATE_TCP_FIN } from './conntrack.ts';
 import { Control } from './control.ts';
 import { Neighbours } from './neighbours.ts';

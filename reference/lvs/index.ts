@@ -1,5 +1,5 @@
 // The LVS packet engine's door: config, engine, runner, the real-server agent and the pure packet helpers others may need.
-export { parseLvsConfig, parseLvsConfigText, lvsConfigSchema, type LvsConfig, type LvsServiceConfig, type LvsBackendConfig } from './config.ts';
+export { parseLvsConfig, parseLvsConfigText, lvsConfigSchema, type LvsConfig, type LvsServiceConfig, type LvsBackendConfig } from '../config/lvs.ts';
 export {
   LvsEngine,
   RealServer,
@@ -17,7 +17,7 @@ export {
   type ServiceView,
 } from './engine.ts';
 export { LvsRunner, readLink, kernelWarnings, LinkError, type RunnerStats } from './runner.ts';
-export { runDaemon } from './daemon.ts';
+export { startLvs, type RunningLvs, type StartLvsOptions } from './start.ts';
 export { startRsAgent, configureRealServer, realServerSysctls, type RsAgent, type RsAgentOptions } from './rs-agent.ts';
 export { ConnTable, DEFAULT_TIMEOUTS, type ConnTimeouts } from './conntrack.ts';
 export { nativeAvailable, NativeUnavailableError } from './native.ts';

@@ -2,7 +2,7 @@
 // the views the admin channel shows of them, and the errors a change to them can raise.
 import type { BackendView, Scheduler } from '../algorithms/index.ts';
 import type { KeyExtractor } from '../keys/index.ts';
-import type { LvsBackendConfig, LvsServiceConfig } from './config.ts';
+import type { LvsBackendConfig, LvsServiceConfig } from '../config/lvs.ts';
 import type { ConnTable } from './conntrack.ts';
 import { formatIPv4 } from './packet/ipv4.ts';
 
