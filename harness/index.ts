@@ -12,3 +12,4 @@ export { referenceTarget, referenceConfig } from './targets/reference.ts';
 export { runConformance, selectChecks, basePlan, globToRegExp, type ConformanceOptions } from './conformance.ts';
 export { nodeCommand } from './node-command.ts';
 export { lvsView, subtract as subtractCounters, type LvsView, type WireCounters, type ArpAnswers } from './lvs-view.ts';
+export { Scenario as NetnsScenario, JsonLines, VIP as NETNS_VIP, type ScenarioOptions as NetnsScenarioOptions } from './lvs-netns/scenario.ts';

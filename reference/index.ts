@@ -9,3 +9,5 @@ export type { Scheduler, SchedulerFactory, BackendView, PickContext } from './al
 export { proxyHeaderV1, proxyHeaderV2 } from './l4/index.ts';
 export { statsSnapshot, prometheusText } from './admin/index.ts';
 export type { Stats } from './admin/index.ts';
+// The LVS packet engine (config, engine, runner, real-server agent, packet helpers): lvs.LvsEngine …
+export * as lvs from './lvs/index.ts';
