@@ -4,8 +4,9 @@
 import type { Scenario, TargetLaunch } from '../types.ts';
 import { FULCRUM_BIN } from '../paths.ts';
 
-/** lvs:admin: the engine's HTTP admin channel (reference/lvs/admin.ts) for weights and real servers at runtime. */
-export const LVS_CAPABILITIES = ['lvs:nat', 'lvs:dr', 'lvs:tun', 'lvs:admin'] as const;
+/** lvs:admin: the engine's HTTP admin channel (reference/lvs/admin.ts) for weights and real servers at runtime;
+ *  lvs:udp: UDP services (flows kept in the connection table) in every mode it claims. */
+export const LVS_CAPABILITIES = ['lvs:nat', 'lvs:dr', 'lvs:tun', 'lvs:admin', 'lvs:udp'] as const;
 
 /** What a deliberately broken variant may change. */
 export interface LvsEngineOverrides {
@@ -46,6 +47,7 @@ export function renderLvs(s: Scenario, overrides: LvsEngineOverrides = {}): Targ
     // JSON is YAML: the config loader reads either.
     files: [{ path: 'lb.yaml', content: `${JSON.stringify({ version: 1, drainTimeout: '1s', lvs: lvsEngineConfig(s, overrides) }, null, 2)}\n` }],
     command: [process.execPath, FULCRUM_BIN, 'serve', '--config', '{{dir}}/lb.yaml'],
-    readyWhen: { tcp: s.listen },
+    // A UDP-only service accepts no TCP on the VIP: then the admin channel (up once the engine runs) tells.
+    readyWhen: s.mode === 'udp' ? (s.admin ? { tcp: s.admin } : { delayMs: 3000 }) : { tcp: s.listen },
   };
 }

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { containersDriver } from '../../harness/containers/driver.ts';
 import { runConformance, type Target } from '../../harness/index.ts';
-import { brokenArp, brokenForgetful, brokenNoHealth, brokenStatelessNat, brokenTerminating, brokenTunNoMtu } from '../../harness/targets/broken/lvs.ts';
+import { brokenArp, brokenForgetful, brokenNoHealth, brokenStatelessNat, brokenTerminating, brokenTunNoMtu, brokenUdpForgetful } from '../../harness/targets/broken/lvs.ts';
 import { nftablesTarget } from '../../harness/targets/nftables.ts';
 import { lvsChecks } from './index.ts';
 
@@ -38,6 +38,11 @@ describe('LVS checks against deliberately broken targets', () => {
     // The engine forgets a flow 1 ms after it is established; which connection first sends a
     // packet later than that (while opening, or after a step) depends on the host's load.
     expect((await verdicts(brokenForgetful, 'lvs.dr.stickiness'))['lvs.dr.stickiness']).toMatch(/^fail: (after "[^"]+" )?connection \d .*ECONNRESET/);
+  });
+
+  it('an engine that keeps UDP flows for 1 ms splits a flow over real servers and fails lvs.<mode>.udp', TIMEOUT, async () => {
+    // DR: replies go straight from the real server, so only the split shows (NAT could also lose replies).
+    expect((await verdicts(brokenUdpForgetful, 'lvs.dr.udp'))['lvs.dr.udp']).toMatch(/^fail: flow 0 \(port \d+\) was split over b\d, b\d.*UDP flows must stick/);
   });
 
   it('TUN without an MTU strategy fails the 20 MB transfer', TIMEOUT, async () => {

@@ -43,7 +43,11 @@ export const brokenForgetful = variant('broken-lvs-forgetful', ['tcp', ...LVS_CA
   renderLvs(s, { conntrack: { sloppyTcp: true, timeouts: { tcpEstablished: 1 } } }),
 );
 
+/** Keeps UDP flows for 1 ms: each datagram of a flow is scheduled afresh (rr: on another real server),
+ *  and a NAT reply may find no flow to rewrite it back. */
+export const brokenUdpForgetful = variant('broken-lvs-udp-forgetful', ['tcp', ...LVS_CAPABILITIES], (s: Scenario) => renderLvs(s, { conntrack: { timeouts: { udp: 1 } } }));
+
 /** Kernel NAT done statelessly: requests are rewritten, replies are not (the reverse rewrite is forgotten). */
 export const brokenStatelessNat = nftablesTarget({ name: 'broken-nft-stateless-nat', statelessNat: true });
 
-export const brokenLvsTargets: readonly Target[] = [brokenTerminating, brokenNoHealth, brokenTunNoMtu, brokenArp, brokenForgetful, brokenStatelessNat];
+export const brokenLvsTargets: readonly Target[] = [brokenTerminating, brokenNoHealth, brokenTunNoMtu, brokenArp, brokenForgetful, brokenUdpForgetful, brokenStatelessNat];
