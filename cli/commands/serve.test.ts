@@ -7,7 +7,7 @@ import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError } from '../../reference/index.ts';
 import { exitCodeFor } from '../exit.ts';
-import { serve } from './serve.ts';
+import { listeningLines, serve } from './serve.ts';
 
 const bin = join(import.meta.dirname, '../../bin/fulcrum.js');
 /** A temporary lb.yaml; disposing removes its folder (per test, so concurrent tests stay apart). */
@@ -63,6 +63,13 @@ describe('serve()', () => {
 });
 
 describe('serve() with an lvs section', () => {
+  it('prints one line per LVS service and the engine\'s admin endpoint', () => {
+    const backends = [{ id: 'rs1' }, { id: 'rs2' }];
+    const lvs = { admin: '127.0.0.1:9000', describe: () => [{ name: 'web', mode: 'dr', vip: '198.18.9.100', port: 80, protocol: 'udp', algorithm: { name: 'maglev' }, backends }] };
+    const lb = { listeners: [], admin: undefined, lvs } as unknown as Parameters<typeof listeningLines>[0];
+    expect(listeningLines(lb)).toEqual(['lvs web dr 198.18.9.100:80 udp (maglev, 2 backends)', 'lvs admin 127.0.0.1:9000 (/stats, /services, /services/<service>/backends/<id>)']);
+  });
+
   it('rejects a bad LVS service with a ConfigError (exit 2) naming the field from the top of the file', async () => {
     await using file = await configFile(`version: 1
 lvs:
