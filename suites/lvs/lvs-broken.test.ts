@@ -45,6 +45,10 @@ describe('LVS checks against deliberately broken targets', () => {
     expect((await verdicts(brokenUdpForgetful, 'lvs.dr.udp'))['lvs.dr.udp']).toMatch(/^fail: flow 0 \(port \d+\) was split over b\d, b\d.*UDP flows must stick/);
   });
 
+  it('a balancer that proxies UDP on the VIP fails lvs.<mode>.udp on the source the real servers see', TIMEOUT, async () => {
+    expect((await verdicts(brokenTerminating, 'lvs.nat.udp'))['lvs.nat.udp']).toMatch(/^fail: b\d saw [\d.]+:\d+.*not the client's [\d.]+ and its flows' ports/);
+  });
+
   it('TUN without an MTU strategy fails the 20 MB transfer', TIMEOUT, async () => {
     expect((await verdicts(brokenTunNoMtu, 'lvs.tun.large-transfer'))['lvs.tun.large-transfer']).toMatch(/^fail: /);
   });
