@@ -15,8 +15,9 @@ export { nodeCommand } from './node-command.ts';
 export { lvsView, subtract as subtractCounters, type LvsView, type WireCounters, type ArpAnswers } from './lvs-view.ts';
 export { commandExists } from './targets/commands.ts';
 export { nftablesTarget } from './targets/nftables.ts';
-export { brokenArp, brokenForgetful, brokenNoHealth, brokenStatelessNat, brokenTerminating, brokenTunNoMtu } from './targets/broken/lvs.ts';
+export { brokenArp, brokenForgetful, brokenNoHealth, brokenStatelessNat, brokenTerminating, brokenTunNoMtu, brokenUdpForgetful } from './targets/broken/lvs.ts';
 /** The containers driver and its cleanup, loaded on demand: they pull in testcontainers, which a local
  *  run never needs (harness/drivers.ts registers the driver the same lazy way). */
 export const loadContainers = () => import('./containers/index.ts');
 export type { LabelledResource } from './containers/index.ts';
+export { Scenario as NetnsScenario, JsonLines, VIP as NETNS_VIP, type ScenarioOptions as NetnsScenarioOptions } from './lvs-netns/scenario.ts';

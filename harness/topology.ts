@@ -86,6 +86,8 @@ export interface ClientHost {
 export interface ExchangeOptions {
   /** Default 5 s. */
   timeoutMs?: number;
+  /** udp: send from this local port (several datagrams of one flow); default any free port. */
+  sourcePort?: number;
 }
 
 export interface HttpRequest extends ExchangeOptions {

@@ -1,5 +1,6 @@
 // The reference balancer as a running thing: listeners (http, tcp, udp), their pools and health
-// checkers, and the admin endpoint, started from one validated config. The real clock and
+// checkers, the admin endpoint, and the LVS engine (the config's `lvs` section), started from one
+// validated config. The real clock and
 // Math.random enter here, at the edge, and are handed down.
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { AddressInfo, Server, Socket } from 'node:net';
@@ -13,6 +14,7 @@ import { HealthChecker } from './health/index.ts';
 import { HttpProxy } from './l7/index.ts';
 import { TcpProxy, UdpProxy } from './l4/index.ts';
 import { createAdminServer, type ListenerInfo } from './admin/index.ts';
+import { startLvs, type RunningLvs } from './lvs/index.ts';
 
 export interface BalancerOptions {
   /** Where health transitions go, one line each (default: stderr). */
@@ -36,6 +38,8 @@ export interface RunningListener {
 export interface RunningBalancer extends AsyncDisposable {
   readonly listeners: readonly RunningListener[];
   readonly admin: { readonly host: string; readonly port: number } | undefined;
+  /** The LVS engine, when the config has an `lvs` section. */
+  readonly lvs: RunningLvs | undefined;
   /** Graceful: stop accepting, let in-flight work finish within config.drainTimeout, then cut the rest. */
   close(): Promise<void>;
 }
@@ -132,6 +136,7 @@ export async function startBalancer(config: BalancerConfig, options: BalancerOpt
   const started: Started[] = [];
   let admin: HttpServer | undefined;
   let adminAddress: { host: string; port: number } | undefined;
+  let lvs: RunningLvs | undefined;
   try {
     for (const [i, l] of config.listeners.entries()) {
       const b = built[i] as Built;
@@ -142,6 +147,7 @@ export async function startBalancer(config: BalancerConfig, options: BalancerOpt
       const a = await listenServer(admin, config.admin.listen.host, config.admin.listen.port, 'admin');
       adminAddress = { host: a.address, port: a.port };
     }
+    if (config.lvs !== undefined) lvs = await startLvs(config.lvs, { log });
   } catch (err) {
     await Promise.all(started.map((s) => s.close(0)));
     if (admin?.listening) await new Promise((r) => admin?.close(r));
@@ -154,6 +160,7 @@ export async function startBalancer(config: BalancerConfig, options: BalancerOpt
     (closing ??= (async () => {
       await Promise.all(started.map((s) => s.health?.stop()));
       await Promise.all(started.map((s) => s.close(config.drainTimeout)));
+      await lvs?.close();
       if (admin !== undefined) {
         const server = admin;
         const done = new Promise((r) => server.close(r));
@@ -165,6 +172,7 @@ export async function startBalancer(config: BalancerConfig, options: BalancerOpt
   return {
     listeners: started.map((s) => s.info),
     admin: adminAddress,
+    lvs,
     close,
     [Symbol.asyncDispose]: close,
   };

@@ -12,3 +12,5 @@ export { statsSnapshot, prometheusText } from './admin/index.ts';
 export type { Stats } from './admin/index.ts';
 // the LVS real-server agent behind `fulcrum rs-agent`
 export { parseIPv4, startRsAgent } from './lvs/index.ts';
+// The LVS packet engine (config, engine, runner, real-server agent, packet helpers): lvs.LvsEngine …
+export * as lvs from './lvs/index.ts';

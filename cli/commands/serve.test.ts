@@ -7,7 +7,7 @@ import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError } from '../../reference/index.ts';
 import { exitCodeFor } from '../exit.ts';
-import { serve } from './serve.ts';
+import { listeningLines, serve } from './serve.ts';
 
 const bin = join(import.meta.dirname, '../../bin/fulcrum.js');
 /** A temporary lb.yaml; disposing removes its folder (per test, so concurrent tests stay apart). */
@@ -59,6 +59,28 @@ describe('serve()', () => {
     const err = await serve(file.path, silentIo).catch((e: unknown) => e);
     expect(exitCodeFor(err)).toBe(2);
     expect((err as Error).message).toContain('listeners[0].algorithm: unknown algorithm "nope"');
+  });
+});
+
+describe('serve() with an lvs section', () => {
+  it('prints one line per LVS service and the engine\'s admin endpoint', () => {
+    const backends = [{ id: 'rs1' }, { id: 'rs2' }];
+    const lvs = { admin: '127.0.0.1:9000', describe: () => [{ name: 'web', mode: 'dr', vip: '198.18.9.100', port: 80, protocol: 'udp', algorithm: { name: 'maglev' }, backends }] };
+    const lb = { listeners: [], admin: undefined, lvs } as unknown as Parameters<typeof listeningLines>[0];
+    expect(listeningLines(lb)).toEqual(['lvs web dr 198.18.9.100:80 udp (maglev, 2 backends)', 'lvs admin 127.0.0.1:9000 (/stats, /services, /services/<service>/backends/<id>)']);
+  });
+
+  it('rejects a bad LVS service with a ConfigError (exit 2) naming the field from the top of the file', async () => {
+    await using file = await configFile(`version: 1
+lvs:
+  interfaces: { outside: eth0 }
+  services:
+    - { name: web, mode: dr, vip: 198.18.9.100, port: 80, algorithm: { name: maglev, boundedLoad: 50 }, backends: [ { id: rs1, address: "198.18.9.11:81" } ] }
+`);
+    const err = await serve(file.path, silentIo).catch((e: unknown) => e);
+    expect(exitCodeFor(err)).toBe(2);
+    expect((err as Error).message).toContain('lvs.services[0].algorithm.boundedLoad: must be between 100 and 10000, got 50');
+    expect((err as Error).message).toContain('lvs.services[0].backends[0].address: DR cannot change the port');
   });
 });
 

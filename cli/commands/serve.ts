@@ -1,4 +1,5 @@
-// `fulcrum serve --config lb.yaml`: run the reference balancer until SIGTERM/SIGINT.
+// `fulcrum serve --config lb.yaml`: run the reference balancer (its listeners and, with an `lvs` section,
+// the LVS packet engine) until SIGTERM/SIGINT.
 // The first signal drains (stop accepting, let in-flight work finish within drainTimeout);
 // a second signal exits at once. A bad config exits 2 naming the field (ConfigError).
 import type { Command } from 'commander';
@@ -11,13 +12,16 @@ export interface ServeIo {
   readonly stopRequested: (onSecond: () => void) => Promise<string>;
 }
 
-/** Lines printed at start, one per listener, plus the admin endpoint. */
+const backends = (n: number) => `${n} backend${n === 1 ? '' : 's'}`;
+
+/** Lines printed at start, one per listener and LVS service, plus the admin endpoints. */
 export function listeningLines(lb: RunningBalancer): string[] {
-  const lines = lb.listeners.map((l) => {
-    const n = l.pool.backends.length;
-    return `listening ${l.name} ${l.mode} ${formatAddress(l.host, l.port)} (${l.algorithm}, ${n} backend${n === 1 ? '' : 's'})`;
-  });
+  const lines = lb.listeners.map((l) => `listening ${l.name} ${l.mode} ${formatAddress(l.host, l.port)} (${l.algorithm}, ${backends(l.pool.backends.length)})`);
   if (lb.admin) lines.push(`admin ${formatAddress(lb.admin.host, lb.admin.port)} (/stats, /metrics, /healthz)`);
+  for (const s of lb.lvs?.describe() ?? []) {
+    lines.push(`lvs ${s.name} ${s.mode} ${s.vip}:${s.port} ${s.protocol} (${s.algorithm.name}, ${backends(s.backends.length)})`);
+  }
+  if (lb.lvs?.admin) lines.push(`lvs admin ${lb.lvs.admin} (/stats, /services, /services/<service>/backends/<id>)`);
   return lines;
 }
 
@@ -57,7 +61,9 @@ export function register(program: Command, setExit: (code: number) => void): voi
       'after',
       '\nPrints one line per listener once it is accepting. The first SIGTERM/SIGINT stops accepting and lets\n' +
         'in-flight work finish within drainTimeout; a second one exits at once. Exit codes: 0 after a clean\n' +
-        'drain, 2 for a bad config (the message names the field), 1 for other failures (e.g. port in use).',
+        'drain, 2 for a bad config (the message names the field), 1 for other failures (e.g. port in use).\n' +
+        'An `lvs` section starts the LVS packet engine (NAT, DR, TUN; needs root and the native binding):\n' +
+        'one line per service once every real server answered ARP (or 10 s passed).',
     )
     .action(async (opts: { config: string }) => {
       const code = await serve(opts.config, {

@@ -264,7 +264,7 @@ export class LoopbackClient implements ClientHost {
         const reply = msg.toString('utf8');
         finish({ ok: true, backend: backendOfReply(reply), reply, local: local ?? { host: this.address, port: 0 }, elapsedMs: performance.now() - started });
       });
-      sock.bind({ address: this.address, port: 0 }, () => {
+      sock.bind({ address: this.address, port: options.sourcePort ?? 0 }, () => {
         const a = sock.address();
         local = { host: a.address, port: a.port };
         sock.send(payload, this.entry.port, this.entry.host);

@@ -1,21 +1,20 @@
 // The reference balancer for LVS scenarios: the packet engine (reference/lvs) instead of the proxy.
-// Renders the engine's config (reference/lvs/config.ts) from a placed scenario. Pure.
-import { fileURLToPath } from 'node:url';
+// Renders a balancer config whose `lvs` section (reference/config/lvs.ts) describes one service from a
+// placed scenario, run by `fulcrum serve --config` like the proxy. Pure.
 import type { Scenario, TargetLaunch } from '../types.ts';
-import { TSX_LOADER } from '../paths.ts';
+import { FULCRUM_BIN } from '../paths.ts';
 
-const DAEMON = fileURLToPath(new URL('../../reference/lvs/daemon.ts', import.meta.url));
+/** lvs:admin: the engine's HTTP admin channel (reference/lvs/admin.ts) for weights and real servers at runtime;
+ *  lvs:udp: UDP services (flows kept in the connection table) in every mode it claims. */
+export const LVS_CAPABILITIES = ['lvs:nat', 'lvs:dr', 'lvs:tun', 'lvs:admin', 'lvs:udp'] as const;
 
-/** lvs:admin: the engine's HTTP admin channel (reference/lvs/admin.ts) for weights and real servers at runtime. */
-export const LVS_CAPABILITIES = ['lvs:nat', 'lvs:dr', 'lvs:tun', 'lvs:admin'] as const;
-
-/** Engine config for one service "main"; `overrides` lets deliberately broken targets change it. */
 /** What a deliberately broken variant may change. */
 export interface LvsEngineOverrides {
   tunnelMtu?: number;
   conntrack?: Record<string, unknown>;
 }
 
+/** The `lvs` section for one service "main"; `overrides` lets deliberately broken targets change it. */
 export function lvsEngineConfig(s: Scenario, overrides: LvsEngineOverrides = {}): Record<string, unknown> {
   const lvs = s.lvs;
   if (!lvs) throw new Error('not an LVS scenario');
@@ -45,9 +44,10 @@ export function lvsEngineConfig(s: Scenario, overrides: LvsEngineOverrides = {})
 
 export function renderLvs(s: Scenario, overrides: LvsEngineOverrides = {}): TargetLaunch {
   return {
-    // JSON is YAML: the engine's loader reads either.
-    files: [{ path: 'lvs.yaml', content: `${JSON.stringify(lvsEngineConfig(s, overrides), null, 2)}\n` }],
-    command: [process.execPath, '--import', TSX_LOADER, DAEMON, '{{dir}}/lvs.yaml'],
-    readyWhen: { tcp: s.listen },
+    // JSON is YAML: the config loader reads either.
+    files: [{ path: 'lb.yaml', content: `${JSON.stringify({ version: 1, drainTimeout: '1s', lvs: lvsEngineConfig(s, overrides) }, null, 2)}\n` }],
+    command: [process.execPath, FULCRUM_BIN, 'serve', '--config', '{{dir}}/lb.yaml'],
+    // A UDP-only service accepts no TCP on the VIP: then the admin channel (up once the engine runs) tells.
+    readyWhen: s.mode === 'udp' ? (s.admin ? { tcp: s.admin } : { delayMs: 3000 }) : { tcp: s.listen },
   };
 }

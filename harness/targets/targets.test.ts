@@ -7,7 +7,7 @@ import { ConfigError, parseConfig } from '../../reference/index.ts';
 import { builtInTargetNames, resolveTarget, UnknownTargetError } from './registry.ts';
 import { parseTargetFile } from './target-file.ts';
 import { TargetRenderError } from './file-target.ts';
-import { referenceConfig } from './reference.ts';
+import { referenceConfig, referenceTarget } from './reference.ts';
 import { commandExists } from './commands.ts';
 import type { Scenario } from '../types.ts';
 
@@ -134,5 +134,15 @@ describe('reference target', () => {
     expect(cfg.admin?.listen).toEqual({ host: '127.20.0.1', port: 18081 });
     const tcp = parseConfig(JSON.stringify(referenceConfig(scenario({ mode: 'tcp', proxyProtocol: 'v1' }))), 'rendered');
     expect(tcp.listeners[0]?.proxyProtocol).toBe('v1');
+  });
+
+  it('renders LVS scenarios as an `lvs` section that `fulcrum serve` loads (one config format)', () => {
+    const s = scenario({ mode: 'udp', listen: { host: '198.18.3.100', port: 53 }, health: { ...HEALTH, type: 'tcp' }, lvs: { mode: 'dr', vip: '198.18.3.100', interfaces: { outside: 'eth0' } } });
+    const launch = referenceTarget().render(s);
+    expect(launch.command.slice(-3)).toEqual(['serve', '--config', '{{dir}}/lb.yaml']);
+    const cfg = parseConfig(launch.files[0]!.content, 'rendered');
+    expect(cfg.listeners).toEqual([]);
+    expect(cfg.lvs?.services[0]).toMatchObject({ name: 'main', mode: 'dr', port: 53, protocol: 'udp', health: { type: 'tcp', interval: 200 } });
+    expect(cfg.lvs?.services[0]!.backends.map((b) => b.id)).toEqual(['b1', 'b2', 'b3']);
   });
 });

@@ -1,6 +1,7 @@
 // The reference balancer's config schema, in one place. Version 1.
 // Durations accept milliseconds as a number or a string with a unit: 500, "500ms", "2s", "1m".
 import { z } from 'zod';
+import { lvsConfigSchema } from './lvs.ts';
 
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m)$/;
 
@@ -113,9 +114,12 @@ export const balancerConfigSchema = z
     admin: z.strictObject({ listen: hostPort }).optional(),
     /** Graceful shutdown: how long in-flight work may take after a stop signal. */
     drainTimeout: duration.default(10_000),
-    listeners: z.array(listenerSchema).min(1, 'needs at least one listener'),
+    listeners: z.array(listenerSchema).default([]),
+    /** The LVS packet engine (NAT, DR, TUN): reference/config/lvs.ts. */
+    lvs: z.lazy(() => lvsConfigSchema).optional(), // lazy: lvs.ts reads this file's parts lazily too (no load order)
   })
   .superRefine((c, ctx) => {
+    if (c.listeners.length === 0 && !c.lvs) ctx.addIssue({ code: 'custom', path: ['listeners'], message: 'needs at least one listener (or an lvs section)' });
     const names = new Set<string>();
     c.listeners.forEach((l, i) => {
       if (names.has(l.name)) ctx.addIssue({ code: 'custom', path: ['listeners', i, 'name'], message: `duplicate name "${l.name}"` });

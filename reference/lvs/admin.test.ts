@@ -1,7 +1,7 @@
 // The admin channel over HTTP on loopback, driving a real engine (no packet sockets).
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAdmin, type AdminServer, type AdminTarget } from './admin.ts';
-import { parseLvsConfig } from './config.ts';
+import { parseLvsConfig } from '../config/lvs.ts';
 import { LvsEngine } from './engine.ts';
 import { parseMac } from './packet/ethernet.ts';
 import { parseIPv4 } from './packet/ipv4.ts';

@@ -1,7 +1,7 @@
 // The LVS daemon's admin channel (ipvsadm -L/-a/-e/-d over HTTP): HTTP/1.1 JSON on `admin.listen`, node:http
 // only. No authentication: keep it on loopback.
 //
-//   GET    /stats                             → the runner's counters (what the stdin "stats" command prints)
+//   GET    /stats                             → the runner's counters, send failures, CPU time, unresolved neighbours
 //   GET    /services                          → every service with its real servers (ServiceView[])
 //   PUT    /services/<service>/backends/<id>  { "address": "198.19.2.13[:port]", "weight": 1 }
 //                                             → 201 added, 200 weight changed (0 quiesces)
@@ -12,7 +12,7 @@
 // `route` is the whole protocol without sockets; `startAdmin` only moves bytes.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { lvsBackendSchema } from './config.ts';
+import { lvsBackendSchema } from '../config/lvs.ts';
 import type { PutResult, RemoveResult, ServerChange, ServiceView } from './engine.ts';
 
 /** What the admin channel drives: the runner in the daemon, an engine (plus stats) in tests. */

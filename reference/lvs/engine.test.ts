@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLvsConfig } from './config.ts';
+import { parseLvsConfig } from '../config/lvs.ts';
 import { InvalidServerError, LINK_INSIDE, LINK_OUTSIDE, LvsEngine, UnknownServerError, UnknownServiceError, type Link } from './engine.ts';
 import { Output } from './output.ts';
 import { ARP_FRAME_LEN, ARP_REPLY, BROADCAST_MAC, arpRequest, readArp, writeArpFrame } from './packet/arp.ts';
@@ -37,10 +37,11 @@ class Rig {
   readonly out = new Output(this.arena, 2, SLOT * 2);
   readonly engine: LvsEngine;
   now = 1000;
-  constructor(svc: Record<string, unknown>, conntrack: Record<string, unknown> = {}) {
+  /** `resolved: false` starts with no real server's MAC known (the engine's first moments). */
+  constructor(svc: Record<string, unknown>, conntrack: Record<string, unknown> = {}, { resolved = true } = {}) {
     const config = parseLvsConfig({ interfaces: { outside: 'out0', inside: 'in0' }, conntrack, services: [svc] }, 'test');
     this.engine = new LvsEngine(config, [LB_OUT, LB_IN], { now: () => this.now, rng: () => 0.5 });
-    for (const [ip, mac] of Object.entries(RS_MAC)) this.arp(ARP_REPLY, ip, mac, LINK_INSIDE);
+    if (resolved) for (const [ip, mac] of Object.entries(RS_MAC)) this.arp(ARP_REPLY, ip, mac, LINK_INSIDE);
     this.out.reset();
   }
 
@@ -478,5 +479,118 @@ describe('LVS engine: runtime changes (ipvsadm -a/-e/-d, the admin channel)', ()
     expect(invalid(() => rig.engine.putServer('svc', 'rs1', { address: addr, weight: 1 }))).toMatch(/^address: real server "rs1" is 198\.19\.2\.11; to move it/);
     expect(invalid(() => rig.engine.putServer('svc', 'rs3', { address: { ip: addr.ip, port: 81 }, weight: 1 }))).toMatch(/^address: DR cannot change the port/);
     expect(rig.engine.describe()[0]!.backends.map((b) => b.id)).toEqual(['rs1', 'rs2']);
+  });
+});
+
+describe('LVS engine: schedulers and keys come from the same door as the proxies', () => {
+  /** Real server ids of `n` new TCP flows from one client address (distinct source ports). */
+  const spread = (rig: Rig, n: number) => {
+    const counts: Record<string, number> = {};
+    for (let p = 0; p < n; p++) {
+      rig.fromClient({ flags: 0x02, sport: 20_000 + p });
+      const mac = dstMac(rig.only(LINK_OUTSIDE));
+      counts[mac] = (counts[mac] ?? 0) + 1;
+    }
+    return Object.values(counts).sort((a, b) => b - a);
+  };
+
+  it('maglev + boundedLoad: the wrapper applies, so one hot client key cannot put more than the cap on one server', () => {
+    // Without the wrapper every flow of one source address hashes to one server (key: source-ip).
+    expect(spread(new Rig(service('dr', { algorithm: { name: 'maglev', tableSize: 101 } })), 40)).toEqual([40]);
+    const rig = new Rig(service('dr', { algorithm: { name: 'maglev', tableSize: 101, boundedLoad: 125 } }));
+    const counts = spread(rig, 40);
+    // Bounded load: a server holds at most ceil((active + 1) × 1.25 / 2) flows: 25 of 40.
+    expect(counts[0]).toBeLessThanOrEqual(25);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(40);
+    expect(rig.engine.describe()[0]!.backends.map((b) => b.activeFlows).sort((a, b) => b - a)).toEqual(counts);
+  });
+
+  it('slowStart and boundedLoad options are checked at load time, naming the option', () => {
+    const bad = (algorithm: unknown) => () => parseLvsConfig({ interfaces: { outside: 'out0' }, services: [service('dr', { algorithm })] }, 'lvs.yaml');
+    expect(bad({ name: 'maglev', boundedLoad: 50 })).toThrow(/services\[0\]\.algorithm\.boundedLoad: must be between 100/);
+    expect(bad({ name: 'rr', slowStart: {} })).toThrow(/services\[0\]\.algorithm\.slowStart\.windowMs: is required/);
+  });
+
+  it('dh hashes the destination by default (as reference/keys does): every client of a VIP goes to one server', () => {
+    const rig = new Rig(service('dr', { algorithm: 'dh' }));
+    expect(rig.engine.describe()[0]).toMatchObject({ algorithm: { name: 'dh' } });
+    const macs = new Set<string>();
+    for (let host = 10; host < 30; host++) {
+      rig.fromClient({ flags: 0x02, src: `198.19.1.${host}`, sport: 3000 + host });
+      macs.add(dstMac(rig.only(LINK_OUTSIDE)));
+    }
+    expect(macs.size).toBe(1);
+    // sh (source hash) on the same clients spreads them.
+    const sh = new Rig(service('dr', { algorithm: 'sh' }));
+    const shMacs = new Set<string>();
+    for (let host = 10; host < 30; host++) {
+      sh.fromClient({ flags: 0x02, src: `198.19.1.${host}`, sport: 3000 + host });
+      shMacs.add(dstMac(sh.only(LINK_OUTSIDE)));
+    }
+    expect(shMacs.size).toBe(2);
+  });
+
+  it('hash keys are the ones reference/keys computes for the L4 proxies (murmur3 of the address bytes)', async () => {
+    const { keyExtractorFor } = await import('../keys/index.ts');
+    const { createScheduler } = await import('../algorithms/index.ts');
+    const key = keyExtractorFor('maglev', { from: 'source-ip' });
+    const maglev = createScheduler({ name: 'maglev', tableSize: 101 }, { now: () => 0 });
+    const rig = new Rig(service('dr', { algorithm: { name: 'maglev', tableSize: 101 } }));
+    maglev.update(rig.engine.serverList('svc'));
+    for (let host = 10; host < 20; host++) {
+      const src = `198.19.1.${host}`;
+      rig.fromClient({ flags: 0x02, src, sport: 4000 + host });
+      const expected = maglev.pick({ key: key({ flow: { sourceIp: src, sourcePort: 0, destinationIp: '198.19.1.100', destinationPort: 80 } })!, now: () => 0, rng: () => 0 })!;
+      expect(idOfMac(dstMac(rig.only(LINK_OUTSIDE)))).toBe(expected.id);
+    }
+  });
+});
+
+const idOfMac = (mac: string) => (mac === RS_MAC['198.19.2.11'] ? 'rs1' : mac === RS_MAC['198.19.2.12'] ? 'rs2' : undefined);
+
+describe('LVS engine: the neighbour queue (frames wait for ARP instead of being dropped)', () => {
+  it('a SYN to a real server whose MAC is not known yet is held, ARP is asked at once, and the SYN leaves on the reply', () => {
+    const rig = new Rig(service('dr'), {}, { resolved: false });
+    rig.fromClient({ flags: 0x02, sport: 1 });
+    // Nothing forwarded yet: the only frame out is the ARP request for the chosen server.
+    const ask = readArp(rig.only(LINK_OUTSIDE), ETH_HDR_LEN, ARP_FRAME_LEN)!;
+    expect(ask.op).toBe(1);
+    const rsIp = formatIPv4(ask.targetIp);
+    expect(Object.keys(RS_MAC)).toContain(rsIp);
+    rig.fromClient({ flags: 0x02, sport: 1 }); // the client's retransmission waits too, without a second ARP request
+    expect(rig.out.pending).toBe(0);
+    rig.arp(ARP_REPLY, rsIp, RS_MAC[rsIp]!, LINK_OUTSIDE);
+    const released = rig.sent(LINK_OUTSIDE);
+    expect(released.length).toBe(2);
+    for (const f of released) {
+      expect(dstMac(f)).toBe(RS_MAC[rsIp]);
+      expect(srcMac(f)).toBe(formatMac(LB_OUT.mac));
+      expect(Buffer.from(ip(f))).toEqual(Buffer.from(ipPacket({ flags: 0x02, sport: 1 })));
+    }
+    expect(rig.engine.stats.dropped.noNeighbour).toBe(0);
+  });
+
+  it('NAT and TUN frames wait the same way', () => {
+    for (const mode of ['nat', 'tun'] as const) {
+      const rig = new Rig(service(mode), {}, { resolved: false });
+      rig.fromClient({ flags: 0x02, sport: 2 });
+      const ask = readArp(rig.only(LINK_INSIDE), ETH_HDR_LEN, ARP_FRAME_LEN)!;
+      const rsIp = formatIPv4(ask.targetIp);
+      rig.arp(ARP_REPLY, rsIp, RS_MAC[rsIp]!, LINK_INSIDE);
+      const f = rig.only(LINK_INSIDE);
+      expect(dstMac(f), mode).toBe(RS_MAC[rsIp]);
+      expect(formatIPv4(ipDestination(ip(f), 0)), mode).toBe(rsIp);
+    }
+  });
+
+  it('is bounded: a few frames per neighbour (oldest dropped first), and frames that wait past 3 s are dropped', () => {
+    const rig = new Rig(service('dr', { protocol: 'udp', algorithm: 'sh' }), {}, { resolved: false });
+    for (let i = 0; i < 20; i++) rig.fromClient({ protocol: PROTO_UDP, sport: 9, payload: Uint8Array.of(i) });
+    expect(rig.engine.stats.dropped.noNeighbour).toBe(4);
+    rig.now += 3001;
+    rig.engine.tick(rig.now);
+    expect(rig.engine.stats.dropped.noNeighbour).toBe(20);
+    for (const [ipText, mac] of Object.entries(RS_MAC)) rig.arp(ARP_REPLY, ipText, mac, LINK_OUTSIDE);
+    expect(rig.out.pending).toBe(0);
   });
 });

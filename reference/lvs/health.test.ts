@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLvsConfig } from './config.ts';
+import { parseLvsConfig } from '../config/lvs.ts';
 import { LvsEngine } from './engine.ts';
 import { LvsHealth } from './health.ts';
 

@@ -4,7 +4,7 @@
 // the servers the engine has then, so servers added at runtime are checked from the next round on (starting
 // UP, like the configured ones) and removed ones are no longer checked.
 import { HealthState, describeTransition, probeFor, type Probe } from '../health/index.ts';
-import type { LvsServiceConfig } from './config.ts';
+import type { LvsServiceConfig } from '../config/lvs.ts';
 import type { RealServer } from './engine.ts';
 import { formatIPv4 } from './packet/ipv4.ts';
 

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import type { AdminTarget } from './admin.ts';
 import { buildFilter, encodeBpf, type FilterSpec } from './bpf.ts';
-import type { LvsConfig } from './config.ts';
+import type { LvsConfig } from '../config/lvs.ts';
 import { LINK_INSIDE, LINK_OUTSIDE, LvsEngine, type Link, type PutResult, type RemoveResult, type ServerChange, type ServiceView } from './engine.ts';
 import { LvsHealth } from './health.ts';
 import { native } from './native.ts';

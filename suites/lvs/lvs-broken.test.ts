@@ -1,7 +1,7 @@
 // Every LVS check fails against a target that breaks what it checks (harness/targets/broken/lvs.ts),
 // and the kernel baseline (nftables) passes the NAT and DR checks it claims.
 import { describe, expect, it } from 'vitest';
-import { brokenArp, brokenForgetful, brokenNoHealth, brokenStatelessNat, brokenTerminating, brokenTunNoMtu, loadContainers, nftablesTarget, runConformance, type Target } from '../../harness/index.ts';
+import { brokenArp, brokenForgetful, brokenNoHealth, brokenStatelessNat, brokenTerminating, brokenTunNoMtu, brokenUdpForgetful, loadContainers, nftablesTarget, runConformance, type Target } from '../../harness/index.ts';
 import { lvsChecks } from './index.ts';
 
 const { containersDriver } = await loadContainers();
@@ -37,6 +37,15 @@ describe('LVS checks against deliberately broken targets', () => {
     // The engine forgets a flow 1 ms after it is established; which connection first sends a
     // packet later than that (while opening, or after a step) depends on the host's load.
     expect((await verdicts(brokenForgetful, 'lvs.dr.stickiness'))['lvs.dr.stickiness']).toMatch(/^fail: (after "[^"]+" )?connection \d .*ECONNRESET/);
+  });
+
+  it('an engine that keeps UDP flows for 1 ms splits a flow over real servers and fails lvs.<mode>.udp', TIMEOUT, async () => {
+    // DR: replies go straight from the real server, so only the split shows (NAT could also lose replies).
+    expect((await verdicts(brokenUdpForgetful, 'lvs.dr.udp'))['lvs.dr.udp']).toMatch(/^fail: flow 0 \(port \d+\) was split over b\d, b\d.*UDP flows must stick/);
+  });
+
+  it('a balancer that proxies UDP on the VIP fails lvs.<mode>.udp on the source the real servers see', TIMEOUT, async () => {
+    expect((await verdicts(brokenTerminating, 'lvs.nat.udp'))['lvs.nat.udp']).toMatch(/^fail: b\d saw [\d.]+:\d+.*not the client's [\d.]+ and its flows' ports/);
   });
 
   it('TUN without an MTU strategy fails the 20 MB transfer', TIMEOUT, async () => {

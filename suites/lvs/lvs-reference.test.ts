@@ -19,6 +19,7 @@ describe('LVS checks against the reference packet engine', () => {
     expect(dr.metrics?.['replyPackets']).toBeGreaterThan(0);
     const nat = results.checks.find((c) => c.id === 'lvs.nat.return-path')!;
     expect(nat.metrics?.['replyPacketsViaBalancer']).toBe(nat.metrics?.['replyPackets']);
+    for (const mode of ['nat', 'dr', 'tun']) expect(results.checks.find((c) => c.id === `lvs.${mode}.udp`)?.metrics?.['realServersUsed'], mode).toBe(3);
   });
 
   it('are skipped, not failed, under the local driver', async () => {

@@ -11,8 +11,8 @@ function variant(name: string, capabilities: readonly string[], render: Target['
   return { name, capabilities, version: base.version, available: base.available, render, ...extra };
 }
 
-/** Claims every LVS mode but terminates TCP on the VIP (the reference L4 proxy): replies leave the
- *  balancer and real servers see the balancer's address. Breaks DR/TUN return path and source. */
+/** Claims every LVS mode but terminates TCP (and UDP) on the VIP (the reference L4 proxy): replies leave
+ *  the balancer and real servers see the balancer's address. Breaks DR/TUN return path and source. */
 export const brokenTerminating = variant('broken-lvs-terminating', ['tcp', ...LVS_CAPABILITIES], (s: Scenario) => {
   const { lvs, ...proxied } = s;
   if (!lvs) throw new Error('LVS scenarios only');
@@ -21,7 +21,8 @@ export const brokenTerminating = variant('broken-lvs-terminating', ['tcp', ...LV
   return {
     files: [...proxy.files, { path: 'run.sh', content: `set -eu\nip addr add ${s.listen.host}/32 dev ${lvs.interfaces.outside}\nexec ${proxy.command.join(' ')}\n` }],
     command: ['/bin/sh', '{{dir}}/run.sh'],
-    readyWhen: { tcp: s.listen },
+    // UDP: the proxy's own readiness (its admin endpoint); TCP: the VIP accepts.
+    readyWhen: s.mode === 'udp' ? (proxy.readyWhen ?? { delayMs: 1500 }) : { tcp: s.listen },
   };
 });
 
@@ -43,7 +44,11 @@ export const brokenForgetful = variant('broken-lvs-forgetful', ['tcp', ...LVS_CA
   renderLvs(s, { conntrack: { sloppyTcp: true, timeouts: { tcpEstablished: 1 } } }),
 );
 
+/** Keeps UDP flows for 1 ms: each datagram of a flow is scheduled afresh (rr: on another real server),
+ *  and a NAT reply may find no flow to rewrite it back. */
+export const brokenUdpForgetful = variant('broken-lvs-udp-forgetful', ['tcp', ...LVS_CAPABILITIES], (s: Scenario) => renderLvs(s, { conntrack: { timeouts: { udp: 1 } } }));
+
 /** Kernel NAT done statelessly: requests are rewritten, replies are not (the reverse rewrite is forgotten). */
 export const brokenStatelessNat = nftablesTarget({ name: 'broken-nft-stateless-nat', statelessNat: true });
 
-export const brokenLvsTargets: readonly Target[] = [brokenTerminating, brokenNoHealth, brokenTunNoMtu, brokenArp, brokenForgetful, brokenStatelessNat];
+export const brokenLvsTargets: readonly Target[] = [brokenTerminating, brokenNoHealth, brokenTunNoMtu, brokenArp, brokenForgetful, brokenUdpForgetful, brokenStatelessNat];

@@ -1,20 +1,32 @@
-// The LVS engine's config (a proposal: to become `mode: nat|dr|tun` listeners in reference/config/schema.ts).
+// The LVS engine's part of the balancer config (schema.ts composes it as the optional `lvs` section of a
+// version-1 file, beside `listeners`); `fulcrum serve --config` starts the engine when it is present.
 //
-//   interfaces: { outside: eth0, inside: eth1 }   # inside: the real servers' side (NAT, TUN); defaults to outside
-//   conntrack: { maxFlows: 1000000, removedServer: expire, timeouts: { tcpEstablished: 15m, udp: 5m } }
-//   admin: { listen: 127.0.0.1:9000 }             # optional HTTP/JSON admin channel (admin.ts); no authentication
-//   services:
-//     - { name: web, mode: dr, vip: 198.19.1.100, port: 80, protocol: tcp, algorithm: wlc,
-//         persistence: { timeout: 5m, netmask: 24 },
-//         backends: [ { id: rs1, address: 198.19.1.11, weight: 1 } ] }
-//     - { name: tunnelled, mode: tun, vip: 198.19.1.101, port: 0, protocol: any,
-//         tunnel: { encapsulation: gre, mtu: 1500 }, backends: [ … ] }
+//   version: 1
+//   lvs:
+//     interfaces: { outside: eth0, inside: eth1 }   # inside: the real servers' side (NAT, TUN); defaults to outside
+//     conntrack: { maxFlows: 1000000, removedServer: expire, timeouts: { tcpEstablished: 15m, udp: 5m } }
+//     admin: { listen: 127.0.0.1:9000 }             # optional HTTP/JSON admin channel (admin.ts); no authentication
+//     services:
+//       - { name: web, mode: dr, vip: 198.19.1.100, port: 80, protocol: tcp, algorithm: wlc,
+//           persistence: { timeout: 5m, netmask: 24 },
+//           backends: [ { id: rs1, address: 198.19.1.11, weight: 1 } ] }
+//       - { name: tunnelled, mode: tun, vip: 198.19.1.101, port: 0, protocol: any,
+//           tunnel: { encapsulation: gre, mtu: 1500 }, backends: [ … ] }
 import { z } from 'zod';
 import { parse as parseYaml } from 'yaml';
-import { ConfigError, describeIssues } from '../config/errors.ts';
-import { algorithmSchema, healthSchema, parseDuration } from '../config/schema.ts';
-import { schedulerFactory } from '../algorithms/index.ts';
-import { parseIPv4 } from './packet/ipv4.ts';
+import { createScheduler, schedulerFactory, SchedulerOptionError } from '../algorithms/index.ts';
+import { addressBytes, defaultKeyConfig } from '../keys/index.ts';
+import { ConfigError, describeIssues } from './errors.ts';
+// schema.ts imports this file for its `lvs` field; each side reads the other's schemas lazily (at parse time),
+// so neither module needs the other evaluated first. parseDuration is a function declaration (hoisted).
+import { algorithmSchema, healthSchema, parseDuration } from './schema.ts';
+
+/** Dotted IPv4 text → the address as an unsigned 32-bit number; throws when it is not one. */
+function parseIPv4(text: string): number {
+  const b = text.includes(':') ? undefined : addressBytes(text.trim());
+  if (b?.length !== 4) throw new RangeError(`"${text}" is not an IPv4 address`);
+  return ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
+}
 
 const duration = z.union([z.number(), z.string()]).transform((v, ctx) => {
   const ms = parseDuration(v);
@@ -79,9 +91,9 @@ export const lvsServiceSchema = z
     port: z.int().min(0).max(65535),
     /** any: every IP protocol, forwarded unchanged (DR/TUN only). */
     protocol: z.enum(['tcp', 'udp', 'any']).default('tcp'),
-    algorithm: algorithmSchema.default({ name: 'rr' }),
-    /** What hashing schedulers hash. */
-    key: z.enum(['source-ip', 'source-ip-port', 'destination-ip']).default('source-ip'),
+    algorithm: z.lazy(() => algorithmSchema).default({ name: 'rr' }),
+    /** What hashing schedulers hash; by default what reference/keys picks for the algorithm (dh, lblc, lblcr: the destination). */
+    key: z.enum(['source-ip', 'source-ip-port', 'destination-ip']).optional(),
     /** IPVS -p/-M: a client network sticks to one real server for `timeout` after its last new flow. */
     persistence: z.strictObject({ timeout: duration, netmask: z.int().min(0).max(32).default(32) }).optional(),
     /** TUN: how to encapsulate and the MTU of the path to the real servers. */
@@ -89,7 +101,7 @@ export const lvsServiceSchema = z
       .strictObject({ encapsulation: z.enum(['ipip', 'gre']).default('ipip'), mtu: z.int().min(576).max(65535).default(1500) })
       .default({ encapsulation: 'ipip', mtu: 1500 }),
     /** Active checks against each real server's own address; port defaults to the server's (or the service's) port. */
-    health: healthSchema.extend({ port: z.int().min(1).max(65535).optional() }).optional(),
+    health: z.lazy(() => healthSchema.extend({ port: z.int().min(1).max(65535).optional() })).optional(),
     backends: z.array(lvsBackendSchema).min(1, 'needs at least one backend'),
   })
   .superRefine((s, ctx) => {
@@ -99,14 +111,29 @@ export const lvsServiceSchema = z
     if (s.mode === 'nat' && (s.protocol === 'any' || s.port === 0)) {
       ctx.addIssue({ code: 'custom', path: [s.port === 0 ? 'port' : 'protocol'], message: 'NAT needs one protocol (tcp or udp) and a port' });
     }
-    if (!schedulerFactory(s.algorithm.name)) ctx.addIssue({ code: 'custom', path: ['algorithm'], message: `unknown algorithm "${s.algorithm.name}"` });
+    for (const issue of algorithmIssues(s.algorithm)) ctx.addIssue({ code: 'custom', ...issue });
     const seen = new Set<string>();
     s.backends.forEach((b, i) => {
       if (seen.has(b.id)) ctx.addIssue({ code: 'custom', path: ['backends', i, 'id'], message: `duplicate id "${b.id}"` });
       seen.add(b.id);
       for (const issue of backendIssues(s, b)) ctx.addIssue({ code: 'custom', path: ['backends', i, issue.field], message: issue.message });
     });
-  });
+  })
+  .transform((s) => ({ ...s, key: s.key ?? (defaultKeyConfig(s.algorithm.name).from as LvsKey) }));
+
+type LvsKey = 'source-ip' | 'source-ip-port' | 'destination-ip';
+
+/** An unknown algorithm, or options createScheduler refuses (wrappers' included): at load time, naming the option. */
+function algorithmIssues(algorithm: { name: string }): { path: (string | number)[]; message: string }[] {
+  if (!schedulerFactory(algorithm.name)) return [{ path: ['algorithm'], message: `unknown algorithm "${algorithm.name}"` }];
+  try {
+    createScheduler(algorithm, { now: () => 0 });
+  } catch (err) {
+    if (!(err instanceof SchedulerOptionError)) throw err;
+    return [{ path: ['algorithm', err.option], message: err.message.replace(/^algorithm \S+: option "[^"]*" /, '') }];
+  }
+  return [];
+}
 
 /** What a backend must satisfy within its service, at load time and when added at runtime (admin channel). */
 export function backendIssues(service: { mode: 'nat' | 'dr' | 'tun'; port: number }, b: { address: { port?: number | undefined } }): { field: 'address'; message: string }[] {
@@ -164,7 +191,7 @@ export type LvsConfig = z.output<typeof lvsConfigSchema>;
 export type LvsServiceConfig = z.output<typeof lvsServiceSchema>;
 export type LvsBackendConfig = z.output<typeof lvsBackendSchema>;
 
-/** Validates parsed YAML/JSON; ConfigError names every bad field. */
+/** Validates the `lvs` section on its own (parsed YAML/JSON); ConfigError names every bad field within it. */
 export function parseLvsConfig(raw: unknown, source: string): LvsConfig {
   const parsed = lvsConfigSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(source, describeIssues(parsed.error));

@@ -1,8 +1,8 @@
 // Packets per CPU-second of the balancer process in DR mode (issue 5 goal: ≥ 250k on this machine).
-//   npx tsx reference/lvs/measure-dr.ts [packets=2000000] [flows=256]
+//   npx tsx bench/lvs/measure-dr.ts [packets=2000000] [flows=256]
 // Builds the DR namespace scenario, blasts bounded UDP at the VIP from the client namespace, and divides
 // the frames the engine handled by the CPU time (user + system) its process spent meanwhile.
-import { JsonLines, Scenario, VIP } from './netns/scenario.ts';
+import { JsonLines, NetnsScenario as Scenario, NETNS_VIP as VIP } from '../../harness/index.ts';
 
 const packets = Number(process.argv[2] ?? 2_000_000);
 const flows = Number(process.argv[3] ?? 256);
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   };
   const before = await s.engineStats();
   const blast = new JsonLines(
-    s.topo.spawn('c', ['node', '--import', 'tsx', 'reference/lvs/netns/blast.ts', 'eth0', lbMac, '198.19.1.10', VIP, '9', String(packets), String(flows), '20'], process.cwd()),
+    s.topo.spawn('c', ['node', '--import', 'tsx', 'harness/lvs-netns/blast.ts', 'eth0', lbMac, '198.19.1.10', VIP, '9', String(packets), String(flows), '20'], process.cwd()),
     'blast',
   );
   const sent = await blast.next<{ sent: number; seconds: number }>(120_000);

@@ -6,8 +6,9 @@
 //                          prints one JSON line
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
-import { startRsAgent } from '../rs-agent.ts';
-import { parseIPv4 } from '../packet/ipv4.ts';
+import { lvs } from '../../reference/index.ts';
+
+const { startRsAgent, parseIPv4 } = lvs;
 
 const [mode, a, b, c, d] = process.argv.slice(2);
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../config/errors.ts';
-import { parseLvsConfigText } from './config.ts';
+import { ConfigError } from './errors.ts';
+import { parseConfig } from './load.ts';
+import { parseLvsConfigText } from './lvs.ts';
 
 const ok = `
 interfaces: { outside: veth0 }
@@ -62,5 +63,43 @@ services:
     expect(problems(`${ok}admin: { listen: "127.0.0.1" }\n`)).toEqual([expect.stringMatching(/^admin\.listen: "127\.0\.0\.1" is not host:port/)]);
     expect(problems(`${ok}admin: { listen: "127.0.0.1:70000" }\n`)).toEqual([expect.stringMatching(/^admin\.listen: /)]);
     expect(problems(`${ok}admin: { port: 9000 }\n`)).toEqual(expect.arrayContaining([expect.stringMatching(/^admin/)]));
+  });
+});
+
+describe('LVS config in the balancer config (one file format, version 1)', () => {
+  const section = ok.trim().split('\n').map((l) => `  ${l}`).join('\n');
+  const fileProblems = (text: string): string[] => {
+    try {
+      parseConfig(text, 'lb.yaml');
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      return [...(err as ConfigError).problems];
+    }
+    throw new Error('expected a ConfigError');
+  };
+
+  it('an `lvs` section stands beside (or instead of) listeners; listener-only files parse as before', () => {
+    const c = parseConfig(`version: 1\nlvs:\n${section}\n`, 'lb.yaml');
+    expect(c.listeners).toEqual([]);
+    expect(c.lvs?.services[0]).toMatchObject({ name: 'web', mode: 'dr', port: 80, algorithm: { name: 'rr' }, key: 'source-ip' });
+    const both = parseConfig(`version: 1\nlisteners:\n  - { name: a, mode: tcp, listen: "127.0.0.1:0", backends: [{ id: b, address: "127.0.0.1:9" }] }\nlvs:\n${section}\n`, 'lb.yaml');
+    expect([both.listeners.length, both.lvs?.services.length]).toEqual([1, 1]);
+    expect(parseConfig('version: 1\nlisteners:\n  - { name: a, mode: tcp, listen: "127.0.0.1:0", backends: [{ id: b, address: "127.0.0.1:9" }] }\n', 'lb.yaml').lvs).toBeUndefined();
+  });
+
+  it('errors name the field from the top of the file', () => {
+    const p = fileProblems(`version: 1
+lvs:
+  interfaces: { outside: veth0 }
+  services:
+    - { name: web, mode: dr, vip: 198.19.1.100, port: 80, algorithm: nope, backends: [ { id: rs1, address: 198.19.1.11 } ] }
+    - { name: hot, mode: dr, vip: 198.19.1.101, port: 80, algorithm: { name: maglev, boundedLoad: 50 }, backends: [ { id: rs1, address: 198.19.1.11 } ] }
+`);
+    expect(p).toEqual([
+      'lvs.services[0].algorithm: unknown algorithm "nope"',
+      expect.stringMatching(/^lvs\.services\[1\]\.algorithm\.boundedLoad: must be between 100 and 10000, got 50$/),
+    ]);
+    expect(fileProblems('version: 1\n')).toEqual(['listeners: needs at least one listener (or an lvs section)']);
+    expect(fileProblems(`version: 1\nlvs: { services: [] }\n`)).toEqual(expect.arrayContaining([expect.stringMatching(/^lvs\.interfaces: /), 'lvs.services: needs at least one service']));
   });
 });

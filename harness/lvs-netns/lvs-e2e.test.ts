@@ -3,11 +3,11 @@
 // real servers start once). Veth offloads stay on, so GSO super-frames and partial checksums are exercised.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { nativeAvailable } from '../native.ts';
+import { lvs } from '../../reference/index.ts';
 import { Scenario } from './scenario.ts';
 import { canCreateNamespaces, Topology } from './topology.ts';
 
-const skipReason = (await canCreateNamespaces()) ?? (nativeAvailable() ? undefined : 'the native binding is not built (npm ci)');
+const skipReason = (await canCreateNamespaces()) ?? (lvs.nativeAvailable() ? undefined : 'the native binding is not built (npm ci)');
 const MB20 = 20_000_000;
 const DR_VIP = '198.19.1.100';
 const IPIP_VIP = '198.19.1.101';

@@ -2,12 +2,10 @@
 //   blast.ts <ifname> <dst-mac> <src-ip> <dst-ip> <dst-port> <count> <flows> [max-seconds]
 // Frames are built once (one per flow, distinct source ports) and sent in batches with sendmmsg.
 // Stops after <count> frames or max-seconds (default 10), whichever first; prints {"sent","seconds"}.
-import { native } from '../native.ts';
-import { ETHERTYPE_IPV4, parseMac, writeEthernet } from '../packet/ethernet.ts';
-import { PROTO_UDP, parseIPv4, writeIPv4Header } from '../packet/ipv4.ts';
-import { fillL4Checksum } from '../packet/l4.ts';
-import { write16 } from '../packet/checksum.ts';
 import { readFileSync } from 'node:fs';
+import { lvs } from '../../reference/index.ts';
+
+const { native, parseMac, writeEthernet, ETHERTYPE_IPV4, writeIPv4Header, PROTO_UDP, parseIPv4, write16, fillL4Checksum } = lvs;
 
 const [ifname, dstMac, srcIp, dstIp, dstPort, countText, flowsText, maxSecondsText] = process.argv.slice(2);
 const count = Number(countText);

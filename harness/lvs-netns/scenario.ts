@@ -1,16 +1,19 @@
-// One end-to-end LVS scenario in namespaces: a client, the balancer running the engine, two real servers
-// running HTTP (and rs-agent for DR/TUN). Used by the tests and the measurement script.
+// One end-to-end LVS scenario in namespaces: a client, the balancer running the engine (`fulcrum serve`
+// with an `lvs` section), two real servers running HTTP (and rs-agent for DR/TUN). Used by the tests and
+// bench/lvs/measure-dr.ts.
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { RunnerStats } from '../runner.ts';
+import type { lvs } from '../../reference/index.ts';
+import { FULCRUM_BIN } from '../paths.ts';
 import { Topology, type HostSpec } from './topology.ts';
 
-export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const TSX = ['node', '--import', 'tsx'];
+const AGENT = 'harness/lvs-netns/traffic-agent.ts';
 export const VIP = '198.19.1.100';
 export type Mode = 'nat' | 'dr' | 'tun';
 
@@ -101,10 +104,12 @@ function hosts(o: ScenarioOptions): HostSpec[] {
   ];
 }
 
+/** A balancer config (JSON is YAML) with the engine's `lvs` section; its admin channel on the balancer's loopback. */
 function engineConfig(o: ScenarioOptions): string {
   const rs = o.network === 'nat' ? ['198.19.2.11:8080', '198.19.2.12:8080'] : ['198.19.1.11', '198.19.1.12'];
-  return JSON.stringify({
+  const lvs = {
     interfaces: o.network === 'nat' ? { outside: 'eth0', inside: 'eth1' } : { outside: 'eth0' },
+    admin: { listen: '127.0.0.1:0' },
     conntrack: { maxFlows: 100_000 },
     services: o.services.map((s, i) => ({
       name: `svc${i}`,
@@ -116,13 +121,37 @@ function engineConfig(o: ScenarioOptions): string {
       tunnel: { encapsulation: s.encapsulation ?? 'ipip', mtu: 1500 },
       backends: rs.map((address, j) => ({ id: `r${j + 1}`, address })),
     })),
+  };
+  return JSON.stringify({ version: 1, drainTimeout: '1s', lvs });
+}
+
+/** Resolves with the first stdout line matching `pattern` (rejects on exit or timeout, with stderr). */
+function lineOf(child: ChildProcess, pattern: RegExp, label: string, timeoutMs: number): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+    const timer = setTimeout(() => reject(new Error(`${label}: no line ${pattern} in ${timeoutMs} ms; stderr: ${stderr.trim()}`)), timeoutMs);
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      const m = pattern.exec(line);
+      if (!m) return;
+      clearTimeout(timer);
+      lines.close();
+      resolve(m);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${label} exited (${code}): ${stderr.trim()}`));
+    });
   });
 }
 
 export class Scenario implements AsyncDisposable {
   private constructor(
     readonly topo: Topology,
-    readonly balancer: JsonLines,
+    readonly balancer: ChildProcess,
+    /** host:port of the engine's admin channel, inside the balancer's namespace. */
+    private readonly admin: string,
     private readonly dir: string,
   ) {}
 
@@ -138,7 +167,7 @@ export class Scenario implements AsyncDisposable {
       for (const rs of ['r1', 'r2']) {
         // DR/TUN real servers run the rs-agent logic in the same process as their HTTP server (fewer startups).
         const agentArgs = vips.length === 0 ? [] : [vips.join(','), tunnels.length ? tunnels.join(',') : 'none'];
-        const server = topo.spawn(rs, [...TSX, 'reference/lvs/netns/traffic-agent.ts', 'server', rs, serverPort, ...agentArgs], REPO);
+        const server = topo.spawn(rs, [...TSX, AGENT, 'server', rs, serverPort, ...agentArgs], REPO);
         starting.push(new Promise<void>((resolve, reject) => {
           server.stdout!.once('data', () => resolve());
           let err = '';
@@ -146,17 +175,15 @@ export class Scenario implements AsyncDisposable {
           server.once('exit', (code) => reject(new Error(`traffic server ${rs} exited ${code}: ${err.trim()}`)));
         }));
       }
-      const configPath = path.join(dir, 'lvs.json');
+      const configPath = path.join(dir, 'lb.json');
       await writeFile(configPath, engineConfig(o));
-      const balancer = new JsonLines(topo.spawn('lb', [...TSX, 'reference/lvs/daemon.ts', configPath], REPO), 'lvs daemon');
-      starting.push(
-        // Startup of four tsx processes on a busy 2-core machine can take tens of seconds; readiness only.
-        balancer.next(90_000).then((r) => {
-          if (!(r as { ready?: boolean }).ready) throw new Error(`balancer not ready: ${JSON.stringify(r)}`);
-        }),
-      );
+      const balancer = topo.spawn('lb', [process.execPath, FULCRUM_BIN, 'serve', '--config', configPath], REPO);
+      // serve prints the admin line last, once every real server answered ARP. Startup of four processes
+      // on a busy 2-core machine can take tens of seconds; readiness only.
+      const ready = lineOf(balancer, /^lvs admin (\S+) /, 'fulcrum serve (lvs)', 90_000);
+      starting.push(ready);
       await Promise.all(starting);
-      return new Scenario(topo, balancer, dir);
+      return new Scenario(topo, balancer, (await ready)[1]!, dir);
     } catch (err) {
       await topo?.destroy();
       await rm(dir, { recursive: true, force: true });
@@ -166,14 +193,13 @@ export class Scenario implements AsyncDisposable {
 
   /** Runs the traffic client in the client namespace and returns its JSON result (an array for several VIPs, comma-separated). */
   async client<T = Record<string, unknown>>(op: string, n = 1, vip = VIP, timeoutMs = 45_000): Promise<T> {
-    const lines = new JsonLines(this.topo.spawn('c', [...TSX, 'reference/lvs/netns/traffic-agent.ts', 'client', op, vip.split(',').map((v) => `http://${v}/`).join(','), String(n)], REPO), `client ${op} ${vip}`);
+    const lines = new JsonLines(this.topo.spawn('c', [...TSX, AGENT, 'client', op, vip.split(',').map((v) => `http://${v}/`).join(','), String(n)], REPO), `client ${op} ${vip}`);
     return lines.next<T>(timeoutMs);
   }
 
-  /** The balancer's counters and CPU time, as the daemon reports them (RunnerStats as JSON). */
-  async engineStats(): Promise<RunnerStats> {
-    this.balancer.child.stdin!.write('stats\n');
-    return this.balancer.next();
+  /** The balancer's counters and CPU time, from its admin channel (GET /stats: RunnerStats as JSON). */
+  async engineStats(): Promise<lvs.RunnerStats> {
+    return JSON.parse(await this.topo.sh('lb', `curl -sS --max-time 5 http://${this.admin}/stats`)) as lvs.RunnerStats;
   }
 
   /** Packets counted on the balancer's client-facing ingress: to the VIP and from the VIP. */
@@ -190,8 +216,7 @@ export class Scenario implements AsyncDisposable {
   }
 
   async destroy(): Promise<void> {
-    this.balancer.child.stdin?.end();
-    await this.topo.destroy();
+    await this.topo.destroy(); // SIGTERM to every process it started, serve included
     await rm(this.dir, { recursive: true, force: true });
   }
 

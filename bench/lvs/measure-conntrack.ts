@@ -1,6 +1,8 @@
-// Measures the connection table's memory for N flows (default 1M): `npx tsx reference/lvs/measure-conntrack.ts [N]`.
+// Measures the LVS connection table's memory for N flows (default 1M): `node --expose-gc --import tsx bench/lvs/measure-conntrack.ts [N]`.
 // Prints JSON: bytes per flow and the total, from process memory before and after filling the table.
-import { ConnTable } from './conntrack.ts';
+import { lvs } from '../../reference/index.ts';
+
+const { ConnTable } = lvs;
 
 const flows = Number(process.argv[2] ?? 1_000_000);
 global.gc?.();
