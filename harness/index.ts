@@ -1,7 +1,21 @@
 // The harness room's door: topologies and drivers, targets, the agent's contract, the runner.
 export type * from './types.ts';
 export type * from './topology.ts';
-export { BACKEND_HEADER, HOLD_PATH, HEALTH_PATH, backendOfReply, type AgentRecord, type AgentSnapshot, type ProxyHeaderRecord } from './agent/protocol.ts';
+export {
+  BACKEND_HEADER,
+  HOLD_PATH,
+  HEALTH_PATH,
+  REQUEST_ID_HEADER,
+  MISBEHAVE_PATH,
+  MISBEHAVIOURS,
+  UNSOLICITED_ID,
+  backendOfReply,
+  type AgentRecord,
+  type AgentSnapshot,
+  type ProxyHeaderRecord,
+  type Misbehaviour,
+} from './agent/protocol.ts';
+export * as http1 from './http1/index.ts';
 export { localDriver, startLocal, TopologyStartError, CLIENT_NET, BALANCER_HOST, BACKEND_NET } from './local/driver.ts';
 export { liveGroups } from './local/cleanup.ts';
 export { registerDriver, resolveDriver, driverNames, UnknownDriverError } from './drivers.ts';
