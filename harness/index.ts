@@ -26,3 +26,4 @@ export { referenceTarget, referenceConfig } from './targets/reference.ts';
 export { runConformance, selectChecks, basePlan, globToRegExp, type ConformanceOptions } from './conformance.ts';
 export { nodeCommand } from './node-command.ts';
 export { lvsView, subtract as subtractCounters, type LvsView, type WireCounters, type ArpAnswers } from './lvs-view.ts';
+export { naiveL7Target } from './targets/broken/naive-l7.ts';

@@ -54,14 +54,22 @@ export class CaptureStore {
     return { replayed: (bytes) => (entry.skip += bytes) };
   }
 
+  /** Forgets what was captured; connections still open keep being captured from here on (a
+   *  balancer's pooled connection carries the next check's requests). */
   clear(): void {
-    this.entries = [];
+    this.entries = this.entries.filter((e) => !e.closed);
+    for (const e of this.entries) {
+      e.chunks = [];
+      e.size = 0;
+      e.truncated = false;
+      e.at = Date.now();
+    }
     this.total = 0;
     this.dropped = 0;
   }
 
   snapshot(): CaptureSnapshot {
-    const connections: CapturedConnection[] = this.entries.map((e) => ({
+    const connections: CapturedConnection[] = this.entries.filter((e) => e.size > 0 || e.truncated).map((e) => ({
       peer: e.peer,
       at: e.at,
       bytes: Buffer.concat(e.chunks).toString('latin1'),

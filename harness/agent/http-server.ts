@@ -12,8 +12,11 @@ import { peerOf, type AgentState } from './state.ts';
 const SELECTED_HEADERS = ['x-forwarded-for', 'forwarded', 'x-forwarded-proto', 'x-real-ip'];
 
 export function createAgentHttp(state: AgentState): Server {
-  const http = createServer((req, res) => handle(state, req, res));
+  // Generous limits, so that what a balancer forwards is parsed and captured whole rather than cut
+  // by the agent (the security suite judges the balancer's limits, not ours).
+  const http = createServer({ maxHeaderSize: 1024 * 1024 }, (req, res) => handle(state, req, res));
   http.keepAliveTimeout = 10_000;
+  http.maxHeadersCount = 0;
   return http;
 }
 

@@ -21,7 +21,8 @@ export function misbehavingBytes(kind: Misbehaviour, backend: string, id: string
       return `HTTP/1.1 200 OK\r\n${ours}X-Nul: a\u0000b\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`;
     case 'oversized-headers': {
       const filler = Array.from({ length: 256 }, (_, i) => `X-Filler-${i}: ${'f'.repeat(1000)}\r\n`).join('');
-      return `HTTP/1.1 200 OK\r\n${ours}${filler}Content-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`;
+      // Our headers come last: a balancer that keeps only part of the head loses them.
+      return `HTTP/1.1 200 OK\r\n${filler}${ours}Content-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`;
     }
     case 'truncated':
       return `HTTP/1.1 200 OK\r\n${ours}Content-Length: 1000\r\n\r\n${body.padEnd(10, '.').slice(0, 10)}`;

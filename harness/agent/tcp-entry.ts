@@ -9,8 +9,11 @@ import { peerOf, type AgentState } from './state.ts';
 import type { CaptureTap } from './capture.ts';
 
 const HTTP_LINE = /^[A-Z]{3,10} \S+ HTTP\/1\.[01]\r?$/;
-/** A first line longer than this without a newline is treated as a TCP payload. */
+/** A first line longer than this without a newline is treated as a TCP payload… */
 const SNIFF_BYTES = 8192;
+/** …unless it still looks like the start of a request line (long URLs), up to this bound. */
+const REQUEST_LINE_BYTES = 1024 * 1024;
+const REQUEST_LINE_START = /^[A-Z]{3,10} \S*$/;
 
 export function createAgentTcp(state: AgentState, http: HttpServer): Server {
   return createServer((socket) => accept(state, http, socket));
@@ -37,7 +40,7 @@ function accept(state: AgentState, http: HttpServer, socket: Socket): void {
       headerDone = true;
     }
     const nl = buf.indexOf('\n');
-    if (nl < 0 && buf.length < SNIFF_BYTES) return;
+    if (nl < 0 && (buf.length < SNIFF_BYTES || (buf.length < REQUEST_LINE_BYTES && REQUEST_LINE_START.test(buf.toString('latin1'))))) return;
     const firstLine = buf.subarray(0, nl < 0 ? buf.length : nl).toString('latin1');
     socket.removeListener('data', onData);
     socket.removeListener('end', onEnd);
