@@ -1,7 +1,21 @@
 // The harness room's door: topologies and drivers, targets, the agent's contract, the runner.
 export type * from './types.ts';
 export type * from './topology.ts';
-export { BACKEND_HEADER, HOLD_PATH, HEALTH_PATH, backendOfReply, type AgentRecord, type AgentSnapshot, type ProxyHeaderRecord } from './agent/protocol.ts';
+export {
+  BACKEND_HEADER,
+  HOLD_PATH,
+  HEALTH_PATH,
+  REQUEST_ID_HEADER,
+  MISBEHAVE_PATH,
+  MISBEHAVIOURS,
+  UNSOLICITED_ID,
+  backendOfReply,
+  type AgentRecord,
+  type AgentSnapshot,
+  type ProxyHeaderRecord,
+  type Misbehaviour,
+} from './agent/protocol.ts';
+export * as http1 from './http1/index.ts';
 export { localDriver, startLocal, TopologyStartError, CLIENT_NET, BALANCER_HOST, BACKEND_NET } from './local/driver.ts';
 export { liveGroups, trackGroup, trackTeardown, freePort } from './hosts/index.ts';
 export { spawnBalancer, type BalancerProcess } from './local/balancer.ts';
@@ -21,3 +35,4 @@ export { brokenArp, brokenForgetful, brokenNoHealth, brokenStatelessNat, brokenT
 export const loadContainers = () => import('./containers/index.ts');
 export type { LabelledResource } from './containers/index.ts';
 export { Scenario as NetnsScenario, JsonLines, VIP as NETNS_VIP, type ScenarioOptions as NetnsScenarioOptions } from './lvs-netns/scenario.ts';
+export { naiveL7Target } from './targets/broken/naive-l7.ts';

@@ -1,10 +1,10 @@
 // The driver-independent shape of a running test network: one balancer, its clients, its backends.
 // The local driver (processes on loopback) and the containers driver implement the same interfaces;
 // checks see only these, never which driver or which balancer they run against.
-import type { AgentRecord, AgentSnapshot } from './agent/protocol.ts';
+import type { AgentRecord, AgentSnapshot, CaptureSnapshot } from './agent/protocol.ts';
 import type { Endpoint, Scenario, ScenarioPlan, Target } from './types.ts';
 
-export type { AgentRecord, AgentSnapshot } from './agent/protocol.ts';
+export type { AgentRecord, AgentSnapshot, CaptureSnapshot, CapturedConnection } from './agent/protocol.ts';
 
 export interface TopologySpec {
   target: Target;
@@ -81,7 +81,44 @@ export interface ClientHost {
    *  they flow, never held whole. Any short read, reset or timeout makes the outcome an
    *  ExchangeFailure whose error starts with the direction ("down: received … of … bytes, then …"). */
   transfer(options: TransferOptions): Promise<TransferOutcome>;
+  /** Raw bytes on a new TCP connection to the entry, for the security suite: write the pieces in
+   *  order (waiting delayMs before each), optionally half-close, then read everything until the peer
+   *  closes, the connection is reset, nothing arrives for quietMs, maxBytes arrived, or timeoutMs
+   *  passed since connecting. Never retried; a failed connect is an ExchangeFailure, anything after
+   *  it is a RawReply saying how it ended. */
+  raw(exchange: RawExchange): Promise<RawOutcome>;
 }
+
+export interface RawExchange {
+  /** Written in order; `data` is latin1 (one char per byte, so any byte and JSON-safe). */
+  pieces: { data: string; delayMs?: number }[];
+  /** Shut down the write side after the last piece (the peer sees end of stream). Default false. */
+  halfClose?: boolean;
+  /** For the whole exchange from connecting. Default 5 s. */
+  timeoutMs?: number;
+  /** End once this long passes with no bytes received after the last piece was written (and at
+   *  least one byte came). Default: wait for close or timeoutMs. */
+  quietMs?: number;
+  /** Stop reading after this many bytes. Default 1 MiB. */
+  maxBytes?: number;
+}
+
+export interface RawReply {
+  ok: true;
+  /** Everything received, latin1. */
+  bytes: string;
+  /** How reading ended: the peer closed (FIN), reset, quietMs passed, maxBytes, timeoutMs, or the
+   *  write failed (the peer had closed before every piece was written). */
+  end: 'closed' | 'reset' | 'quiet' | 'limit' | 'timeout' | 'write-failed';
+  /** Bytes of the pieces actually written. */
+  written: number;
+  /** Milliseconds from connect to the first byte received; undefined when none came. */
+  firstByteMs?: number;
+  local: Endpoint;
+  elapsedMs: number;
+}
+
+export type RawOutcome = RawReply | ExchangeFailure;
 
 export interface ExchangeOptions {
   /** Default 5 s. */
@@ -193,6 +230,11 @@ export interface BackendHost {
    *  Optional so that drivers can add it; without it least-connections checks can only close the
    *  client side, which HAProxy does not notice while it waits for the backend. */
   release?(token?: string): Promise<number>;
+  /** Capture mode on or off (agent control POST /capture): the raw bytes of every connection to
+   *  the agent are kept, bounded (protocol.ts); reset() clears them. Optional so drivers can add it. */
+  setCapture?(on: boolean): Promise<void>;
+  /** The connections captured since capture went on or the last reset. */
+  captures?(): Promise<CaptureSnapshot>;
   /** Dies abruptly (SIGKILL / container kill): connections are reset, new ones refused. */
   stop(): Promise<void>;
   /** Comes back on the same address and port; resolves once it listens. */

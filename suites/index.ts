@@ -8,6 +8,7 @@ import { l4PeerCheck, proxyV1Check, proxyV2Check } from './source/l4.ts';
 import { failoverCheck } from './health/failover.ts';
 import { algorithmChecks } from './algorithms/index.ts';
 import { lvsChecks } from './lvs/index.ts';
+import { securityChecks } from './security/index.ts';
 import type { Check } from '../harness/index.ts';
 
 export const allChecks: readonly Check[] = [
@@ -23,6 +24,7 @@ export const allChecks: readonly Check[] = [
   failoverCheck,
   ...algorithmChecks,
   ...lvsChecks,
+  ...securityChecks,
 ];
 
 export { rrCheck, wrrCheck, lcCheck, randomCheck, xffCheck, forwardedCheck, l4PeerCheck, proxyV1Check, proxyV2Check, failoverCheck };

@@ -173,3 +173,32 @@ describe('backend agent', () => {
     expect(agent.snapshot().records[0]).toMatchObject({ protocol: 'http', method: 'POST', path: '/sha256', peer: { address: '127.10.0.9' } });
   });
 });
+
+describe('backend agent: capture mode and misbehaving responses', () => {
+  it('captures the raw bytes of each connection once, also those node:http re-reads', async () => {
+    await using agent = await startAgent({ id: 'b1', host: '127.30.0.9', port: 0, controlPort: 0 });
+    await fetch(`http://127.30.0.9:${agent.controlPort}/capture?on=1`, { method: 'POST' });
+    const client = new LoopbackClient('127.10.0.9', { host: agent.host, port: agent.port });
+    const bytes = 'GET /a HTTP/1.1\r\nHost: x\r\nx-fulcrum-id: r1\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n';
+    const r = await client.raw({ pieces: [{ data: bytes.slice(0, 10) }, { data: bytes.slice(10), delayMs: 20 }] });
+    expect(r.ok && r.end).toBe('closed');
+    expect(r.ok && r.bytes).toMatch(/x-fulcrum-id: r1\r\n[\s\S]*b1 r1\n/);
+    const snap = (await (await fetch(`http://127.30.0.9:${agent.controlPort}/captures`)).json()) as { connections: { bytes: string; closed: boolean }[] };
+    expect(snap.connections.map((c) => c.bytes)).toEqual([bytes]);
+    await fetch(`http://127.30.0.9:${agent.controlPort}/reset`, { method: 'POST' });
+    expect(((await (await fetch(`http://127.30.0.9:${agent.controlPort}/captures`)).json()) as { connections: unknown[] }).connections).toEqual([]);
+  });
+
+  it('writes each misbehaviour as its exact bytes', async () => {
+    await using agent = await startAgent({ id: 'b1', host: '127.30.0.9', port: 0, controlPort: 0 });
+    const client = new LoopbackClient('127.10.0.9', { host: agent.host, port: agent.port });
+    const get = (kind: string) => client.raw({ pieces: [{ data: `GET /misbehave?kind=${kind} HTTP/1.1\r\nHost: x\r\nx-fulcrum-id: q\r\n\r\n` }], quietMs: 300 });
+    const truncated = await get('truncated');
+    expect(truncated.ok && truncated.end).toBe('closed');
+    expect(truncated.ok && truncated.bytes).toMatch(/Content-Length: 1000\r\n\r\nb1 q\n\.{5}$/);
+    const appended = await get('appended');
+    expect(appended.ok && appended.bytes).toMatch(/\r\n\r\nb1 q\nHTTP\/1\.1 200 OK\r\n[\s\S]*x-fulcrum-id: unsolicited[\s\S]*b1 unsolicited\n$/);
+    const bad = await get('bad-status');
+    expect(bad.ok && bad.bytes.startsWith('HTTP/1.1 2x0 OK\r\n')).toBe(true);
+  });
+});

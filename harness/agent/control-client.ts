@@ -1,6 +1,6 @@
 // The harness side of the agent's control port (records, reset, release), shared by every driver's
 // BackendHost: a driver only says where the control port is and whether the agent runs.
-import type { AgentRecord, AgentSnapshot } from './protocol.ts';
+import type { AgentRecord, AgentSnapshot, CaptureSnapshot } from './protocol.ts';
 
 export class AgentControlClient {
   constructor(
@@ -31,5 +31,13 @@ export class AgentControlClient {
   async release(token?: string): Promise<number> {
     const reply = (await this.call(`/release${token !== undefined ? `?token=${encodeURIComponent(token)}` : ''}`, 'POST')) as { released: number };
     return reply.released;
+  }
+
+  async setCapture(on: boolean): Promise<void> {
+    await this.call(`/capture?on=${on ? 1 : 0}`, 'POST');
+  }
+
+  async captures(): Promise<CaptureSnapshot> {
+    return (await this.call('/captures')) as CaptureSnapshot;
   }
 }

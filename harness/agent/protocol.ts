@@ -79,3 +79,56 @@ export interface AgentReady {
   port: number;
   controlPort: number;
 }
+
+/** HTTP request header carrying a per-request id from the client; the agent echoes it in the same
+ *  response header and in the body (`<backend> <id>`), so a check can tell whose response a client got. */
+export const REQUEST_ID_HEADER = 'x-fulcrum-id';
+
+/** HTTP path whose response is deliberately broken, for response-side checks: `?kind=` one of
+ *  MISBEHAVIOURS. The agent writes the bytes itself (misbehave.ts says exactly which). */
+export const MISBEHAVE_PATH = '/misbehave';
+export const MISBEHAVIOURS = [
+  /** `HTTP/1.1 2x0 OK`: a status code that is not three digits (RFC 9112 §4). */
+  'bad-status',
+  /** A header with whitespace before its colon (RFC 9112 §5.1: a proxy must reject or remove it). */
+  'space-before-colon',
+  /** A NUL byte in a header value (RFC 9110 §5.5). */
+  'nul-header',
+  /** 256 KiB of response headers. */
+  'oversized-headers',
+  /** Content-Length: 1000 with 10 bytes of body, then the agent closes (RFC 9112 §8). */
+  'truncated',
+  /** A chunked body whose first chunk arrives and then the connection closes, no last chunk. */
+  'close-mid-chunked',
+  /** A complete response followed on the same connection by a second, unrequested response whose
+   *  x-fulcrum-id is "unsolicited" (RFC 9112 §9.5/§9.6): it must never reach another request. */
+  'appended',
+] as const;
+export type Misbehaviour = (typeof MISBEHAVIOURS)[number];
+/** The id the appended unsolicited response carries. */
+export const UNSOLICITED_ID = 'unsolicited';
+
+/** Capture mode (control POST /capture?on=1, off with on=0; reset clears captures): the raw bytes
+ *  of every TCP connection to the agent, as received, from the first byte (a PROXY header too). */
+export const CAPTURE_CONNECTION_BYTES = 256 * 1024;
+export const CAPTURE_TOTAL_BYTES = 16 * 1024 * 1024;
+
+export interface CapturedConnection {
+  peer: AddressPort;
+  /** Milliseconds since the epoch when the connection was accepted. */
+  at: number;
+  /** The bytes received, latin1 (one char per byte), at most CAPTURE_CONNECTION_BYTES. */
+  bytes: string;
+  /** More bytes came than were kept (the per-connection or the total bound). */
+  truncated: boolean;
+  /** The connection has closed. */
+  closed: boolean;
+}
+
+/** GET /captures on the control port. */
+export interface CaptureSnapshot {
+  on: boolean;
+  connections: CapturedConnection[];
+  /** Connections not captured at all because the total bound was reached. */
+  dropped: number;
+}

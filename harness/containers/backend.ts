@@ -2,7 +2,7 @@
 // the container on its own address. stop() kills the agent (the container stays, so the kernel
 // refuses new connections, as with a local process); start() brings it back on the same address.
 import type { ContainerRuntimeClient } from 'testcontainers';
-import type { AgentReady, AgentRecord, AgentSnapshot } from '../agent/protocol.ts';
+import type { AgentReady, AgentRecord, AgentSnapshot, CaptureSnapshot } from '../agent/protocol.ts';
 import { AgentControlClient } from '../agent/control-client.ts';
 import type { BackendHost } from '../topology.ts';
 import type { Endpoint } from '../types.ts';
@@ -90,5 +90,13 @@ export class ContainerBackend implements BackendHost {
 
   release(token?: string): Promise<number> {
     return this.agent.release(token);
+  }
+
+  setCapture(on: boolean): Promise<void> {
+    return this.agent.setCapture(on);
+  }
+
+  captures(): Promise<CaptureSnapshot> {
+    return this.agent.captures();
   }
 }

@@ -25,6 +25,18 @@ async function setup(): Promise<RemoteClient> {
 }
 
 describe('client agent over RPC', () => {
+  it('exchanges raw bytes, every byte value intact through the JSON RPC', async () => {
+    const client = await setup();
+    await fetch(`http://${BACKEND_HOST}:${backend?.controlPort}/capture?on=1`, { method: 'POST' });
+    const head = 'GET /raw HTTP/1.1\r\nHost: x\r\nx-high: \u00ff\u00e9\u0080\r\n';
+    const r = await client.raw({ pieces: [{ data: head }, { data: 'Connection: close\r\n\r\n', delayMs: 20 }] });
+    expect(r).toMatchObject({ ok: true, end: 'closed', local: { host: CLIENT_HOST } });
+    expect(r.ok && r.bytes).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nb1\n$/);
+    const captured = (await (await fetch(`http://${BACKEND_HOST}:${backend?.controlPort}/captures`)).json()) as { connections: { bytes: string }[] };
+    expect(captured.connections.map((c) => c.bytes)).toEqual([`${head}Connection: close\r\n\r\n`]);
+    expect(r.ok && r.written).toBe(head.length + 21);
+  });
+
   it('sends HTTP, TCP and UDP from its own address and reports what came back', async () => {
     const client = await setup();
     const http = await client.http({ path: '/x', headers: { 'x-test': '1' } });

@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LoopbackClient } from '../hosts/index.ts';
-import type { HeldExchange, HttpRequest, HttpSession, ExchangeOptions, TransferOptions } from '../topology.ts';
+import type { HeldExchange, HttpRequest, HttpSession, ExchangeOptions, RawExchange, TransferOptions } from '../topology.ts';
 import type { Endpoint } from '../types.ts';
 
 export type ClientRpc =
@@ -13,6 +13,7 @@ export type ClientRpc =
   | { op: 'tcp'; line: string; options?: ExchangeOptions }
   | { op: 'udp'; payload: string; options?: ExchangeOptions }
   | { op: 'transfer'; options: TransferOptions }
+  | { op: 'raw'; exchange: RawExchange }
   | { op: 'holdHttp'; request?: HttpRequest }
   | { op: 'holdTcp'; line?: string; options?: ExchangeOptions }
   | { op: 'openSession' }
@@ -49,6 +50,8 @@ export async function startClientAgent(options: { address: string; entry: Endpoi
       case 'transfer':
         // The bytes flow between this container and the backends; only the outcome comes back.
         return client.transfer(rpc.options);
+      case 'raw':
+        return client.raw(rpc.exchange);
       case 'holdHttp':
       case 'holdTcp':
         try {

@@ -11,6 +11,8 @@ import type {
   StreamOutcome,
   TransferOptions,
   TransferOutcome,
+  RawExchange,
+  RawOutcome,
 } from '../topology.ts';
 import type { ClientRpc, HeldReply } from './client-agent.ts';
 
@@ -54,6 +56,11 @@ export class RemoteClient implements ClientHost {
 
   transfer(options: TransferOptions): Promise<TransferOutcome> {
     return this.call({ op: 'transfer', options }, options.timeoutMs ?? TRANSFER_TIMEOUT_MS);
+  }
+
+  raw(exchange: RawExchange): Promise<RawOutcome> {
+    // timeoutMs bounds the whole exchange there, delays included.
+    return this.call({ op: 'raw', exchange }, exchange.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   }
 
   private held(reply: HeldReply): HeldExchange {

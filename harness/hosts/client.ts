@@ -18,7 +18,10 @@ import type {
   TransferOptions,
   TransferOutcome,
   TransferReply,
+  RawExchange,
+  RawOutcome,
 } from '../topology.ts';
+import { rawExchange } from './raw.ts';
 
 const DEFAULT_TIMEOUT_MS = 5_000;
 const TRANSFER_TIMEOUT_MS = 60_000;
@@ -82,6 +85,10 @@ export class LoopbackClient implements ClientHost {
 
   http(request: HttpRequest = {}): Promise<HttpOutcome> {
     return this.exchange(request, { agent: false, headers: { connection: 'close' } });
+  }
+
+  raw(exchange: RawExchange): Promise<RawOutcome> {
+    return rawExchange(this.address, this.entry, exchange);
   }
 
   async httpSession(): Promise<HttpSession> {

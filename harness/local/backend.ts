@@ -1,6 +1,6 @@
 // A backend host on loopback: the agent as its own process, restartable on the same address.
 import { spawnGroup, type SpawnedProcess } from './process.ts';
-import type { AgentReady, AgentRecord, AgentSnapshot } from '../agent/protocol.ts';
+import type { AgentReady, AgentRecord, AgentSnapshot, CaptureSnapshot } from '../agent/protocol.ts';
 import { AgentControlClient } from '../agent/control-client.ts';
 import type { BackendHost } from '../topology.ts';
 import type { Endpoint } from '../types.ts';
@@ -89,5 +89,13 @@ export class LocalBackend implements BackendHost {
 
   release(token?: string): Promise<number> {
     return this.agent.release(token);
+  }
+
+  setCapture(on: boolean): Promise<void> {
+    return this.agent.setCapture(on);
+  }
+
+  captures(): Promise<CaptureSnapshot> {
+    return this.agent.captures();
   }
 }
