@@ -7,6 +7,7 @@ export { liveGroups } from './local/cleanup.ts';
 export { registerDriver, resolveDriver, driverNames, UnknownDriverError } from './drivers.ts';
 export { resolveTarget, builtInTargetNames, UnknownTargetError } from './targets/registry.ts';
 export { FileTarget, TargetRenderError } from './targets/file-target.ts';
+export { loadFindings, parseFindings, judgeFindings, FINDINGS_SCHEMA, type Finding, type FindingsVerdict } from './targets/findings.ts';
 export { parseTargetFile, loadTargetFile, targetFileSchema, TARGET_FILE_SCHEMA, type TargetFile } from './targets/target-file.ts';
 export { referenceTarget, referenceConfig } from './targets/reference.ts';
 export { runConformance, selectChecks, basePlan, globToRegExp, type ConformanceOptions } from './conformance.ts';
