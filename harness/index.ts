@@ -4,6 +4,7 @@ export type * from './topology.ts';
 export { BACKEND_HEADER, HOLD_PATH, HEALTH_PATH, backendOfReply, type AgentRecord, type AgentSnapshot, type ProxyHeaderRecord } from './agent/protocol.ts';
 export { localDriver, startLocal, TopologyStartError, CLIENT_NET, BALANCER_HOST, BACKEND_NET } from './local/driver.ts';
 export { liveGroups } from './local/cleanup.ts';
+export { reapOrphanedGroups, orphanedGroups, stateDir, type GroupRecord } from './local/group-registry.ts';
 export { registerDriver, resolveDriver, driverNames, UnknownDriverError } from './drivers.ts';
 export { resolveTarget, builtInTargetNames, UnknownTargetError } from './targets/registry.ts';
 export { FileTarget, TargetRenderError } from './targets/file-target.ts';

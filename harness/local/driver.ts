@@ -11,6 +11,7 @@ import { LocalBackend } from './backend.ts';
 import { spawnGroup, type SpawnedProcess } from './process.ts';
 import { freePort, portIsFree } from './ports.ts';
 import { trackTeardown } from './cleanup.ts';
+import { reapOrphanedGroups } from './group-registry.ts';
 import type { Driver, StartOptions, StartedTopology, TopologySpec } from '../topology.ts';
 import type { Endpoint, Scenario, TargetLaunch } from '../types.ts';
 
@@ -37,6 +38,8 @@ export const localDriver: Driver = {
 
 export async function startLocal(spec: TopologySpec, options: LocalStartOptions = {}): Promise<StartedTopology> {
   const log = options.log ?? (() => {});
+  // Balancers and agents of an earlier run that was SIGKILLed (no handler ran) die first.
+  reapOrphanedGroups({ log: (line) => process.stderr.write(`fulcrum: ${line}\n`) });
   const undo: Array<() => Promise<void>> = [];
   let stopping: Promise<void> | undefined;
   const stop = () =>
