@@ -1,7 +1,7 @@
 // The local driver: every host is a process (or, for clients, a source address) on loopback.
 // Clients send from 127.10.0.x, the balancer listens on 127.20.0.1, backends on 127.30.0.x, so that
 // source rewriting is observable without privileges. Ports are chosen free at start.
-import { waitReady } from '../readiness.ts';
+import { describeLogs, waitReady } from '../readiness.ts';
 import { startedTopology } from '../started-topology.ts';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,9 @@ import { dirname, join } from 'node:path';
 import { LoopbackClient } from './client.ts';
 import { LocalBackend } from './backend.ts';
 import { spawnGroup, type SpawnedProcess } from './process.ts';
-import { freePort, portIsFree } from './ports.ts';
+import { portIsFree } from './ports.ts';
+import { reservePort, type Reservation } from './port-reservations.ts';
+import { listenerOwnedByGroup } from './listener-owner.ts';
 import { trackTeardown } from './cleanup.ts';
 import { reapOrphanedGroups } from './group-registry.ts';
 import type { Driver, StartOptions, StartedTopology, TopologySpec } from '../topology.ts';
@@ -28,6 +30,8 @@ export class TopologyStartError extends Error {
 export interface LocalStartOptions extends StartOptions {
   /** Listen on this port instead of a free one (users with firewall rules; tests of "port in use"). */
   listenPort?: number;
+  /** Called once ports are reserved, before anything binds them (tests: another program takes one). */
+  afterPortsChosen?: (ports: { listen: Endpoint; backends: Endpoint[] }) => Promise<void> | void;
 }
 
 export const localDriver: Driver = {
@@ -36,10 +40,30 @@ export const localDriver: Driver = {
   start: (spec, options) => startLocal(spec, options),
 };
 
+/** The balancer or an agent could not bind its port because another program holds it. */
+export class AddressInUseError extends TopologyStartError {}
+
+/** Starts on fresh ports after an AddressInUseError, at most this many times in all. */
+export const START_ATTEMPTS = 3;
+const IN_USE = /EADDRINUSE|address already in use/i;
+
 export async function startLocal(spec: TopologySpec, options: LocalStartOptions = {}): Promise<StartedTopology> {
   const log = options.log ?? (() => {});
   // Balancers and agents of an earlier run that was SIGKILLed (no handler ran) die first.
   reapOrphanedGroups({ log: (line) => process.stderr.write(`fulcrum: ${line}\n`) });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(spec, options);
+    } catch (err) {
+      // Nothing a check sees is retried: no check has run yet. A fixed listen port stays fixed.
+      if (!(err instanceof AddressInUseError) || options.listenPort !== undefined || attempt >= START_ATTEMPTS) throw err;
+      log(`${err.message.split('\n')[0]}; starting again on other ports (attempt ${attempt + 1} of ${START_ATTEMPTS})`);
+    }
+  }
+}
+
+async function startOnce(spec: TopologySpec, options: LocalStartOptions): Promise<StartedTopology> {
+  const log = options.log ?? (() => {});
   const undo: Array<() => Promise<void>> = [];
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -52,12 +76,21 @@ export async function startLocal(spec: TopologySpec, options: LocalStartOptions 
   try {
     // Every address and port is chosen first, so that the agents and the balancer start together
     // (each is a node/tsx or balancer process: starting them one after another doubles the wait).
+    // Ports are reserved (port-reservations.ts) and released last on stop.
+    const reserved: Reservation[] = [];
+    undo.push(async () => reserved.forEach((r) => r.release()));
+    const reserve = async (host: string) => {
+      const r = await reservePort(host);
+      reserved.push(r);
+      return r.port;
+    };
     const hosts = spec.plan.backends.map((_, i) => `${BACKEND_NET}${i + 1}`);
-    const ports = await Promise.all(hosts.map((h) => freePort(h)));
-    const port = options.listenPort ?? (await freePort(BALANCER_HOST));
+    const ports = await Promise.all(hosts.map((h) => reserve(h)));
+    const port = options.listenPort ?? (await reserve(BALANCER_HOST));
     if (!(await portIsFree(BALANCER_HOST, port))) throw new TopologyStartError(`target ${spec.target.name}: listen address ${BALANCER_HOST}:${port} is already in use`);
     const listen: Endpoint = { host: BALANCER_HOST, port };
-    const admin = spec.plan.admin ? { host: BALANCER_HOST, port: await freePort(BALANCER_HOST) } : undefined;
+    const admin = spec.plan.admin ? { host: BALANCER_HOST, port: await reserve(BALANCER_HOST) } : undefined;
+    await options.afterPortsChosen?.({ listen, backends: hosts.map((host, i) => ({ host, port: ports[i] as number })) });
     const { backends: planned, admin: _wantsAdmin, lvs, ...rest } = spec.plan;
     if (lvs) throw new TopologyStartError(`LVS ${lvs.mode.toUpperCase()} forwards packets between hosts on real L2 segments: use --driver containers`);
     const scenario: Scenario = {
@@ -73,28 +106,15 @@ export async function startLocal(spec: TopologySpec, options: LocalStartOptions 
     undo.push(async () => void (await Promise.all(backends.map((b) => b.stop()))));
     const backendsUp = Promise.allSettled(
       planned.map(async (b, i) => {
-        const backend = await LocalBackend.start(b.id, b.weight, hosts[i] as string, ports[i] as number);
+        const backend = await LocalBackend.start(b.id, b.weight, hosts[i] as string, ports[i] as number).catch((err: Error) => {
+          throw IN_USE.test(err.message) ? new AddressInUseError(`backend ${b.id}: ${hosts[i]}:${ports[i]} is in use by another program`) : err;
+        });
         backends.push(backend);
         return backend;
       }),
     );
 
-    const balancerUp = (async () => {
-      const dir = await mkdtemp(join(tmpdir(), `fulcrum-${spec.target.name.replace(/[^A-Za-z0-9_.-]/g, '_')}-`));
-      undo.push(() => rm(dir, { recursive: true, force: true }));
-      for (const file of launch.files) {
-        const path = join(dir, file.path);
-        await mkdir(dirname(path), { recursive: true });
-        await writeFile(path, file.content.replaceAll('{{dir}}', dir));
-      }
-      const command = launch.command.map((arg) => arg.replaceAll('{{dir}}', dir));
-      const proc = await spawnGroup(command, { cwd: dir, env: launch.env, label: `target ${spec.target.name}` }).catch((err: Error) => {
-        throw new TopologyStartError(err.message);
-      });
-      undo.push(() => proc.kill(1500));
-      await waitReady(spec.target.name, proc, scenario, launch, options.readyTimeoutMs ?? 20_000, (message) => new TopologyStartError(message));
-      return proc;
-    })();
+    const balancerUp = startBalancer(spec, launch, scenario, options, undo);
 
     const [agents, balancerResult] = await Promise.all([backendsUp, balancerUp.then((p) => ({ ok: true as const, p }), (err: unknown) => ({ ok: false as const, err }))]);
     if (!balancerResult.ok) throw balancerResult.err;
@@ -113,3 +133,27 @@ export async function startLocal(spec: TopologySpec, options: LocalStartOptions 
   }
 }
 
+
+/** Writes the target's files, starts it and waits until it is ready on a listener of its own. */
+async function startBalancer(spec: TopologySpec, launch: TargetLaunch, scenario: Scenario, options: LocalStartOptions, undo: Array<() => Promise<void>>): Promise<SpawnedProcess> {
+  const dir = await mkdtemp(join(tmpdir(), `fulcrum-${spec.target.name.replace(/[^A-Za-z0-9_.-]/g, '_')}-`));
+  undo.push(() => rm(dir, { recursive: true, force: true }));
+  for (const file of launch.files) {
+    const path = join(dir, file.path);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, file.content.replaceAll('{{dir}}', dir));
+  }
+  const command = launch.command.map((arg) => arg.replaceAll('{{dir}}', dir));
+  const proc = await spawnGroup(command, { cwd: dir, env: launch.env, label: `target ${spec.target.name}` }).catch((err: Error) => {
+    throw new TopologyStartError(err.message);
+  });
+  undo.push(() => proc.kill(1500));
+  const name = spec.target.name;
+  await waitReady(name, proc, scenario, launch, options.readyTimeoutMs ?? 20_000, (message) => (IN_USE.test(message) ? new AddressInUseError(message) : new TopologyStartError(message)));
+  // Something accepted: make sure it is the balancer, not another program that took the port.
+  const probe = launch.readyWhen && 'tcp' in launch.readyWhen ? launch.readyWhen.tcp : scenario.mode === 'udp' ? undefined : scenario.listen;
+  if (probe && listenerOwnedByGroup(probe.host, probe.port, proc.pid) === false) {
+    throw new AddressInUseError(`target ${name}: ${probe.host}:${probe.port} accepts, but not through the balancer (another program holds the port)\n${describeLogs(proc.logs())}`);
+  }
+  return proc;
+}
