@@ -8,6 +8,7 @@ import { BACKEND_HEADER, HOLD_PATH, backendOfReply } from '../agent/protocol.ts'
 import { BYTES_MAX, BYTES_PATH, SHA256_PATH, ByteStream, byteChunks, type Sha256Reply } from '../agent/byte-stream.ts';
 import type { Endpoint } from '../types.ts';
 import { holdTokenSource } from './hold-token.ts';
+import { udpFlow } from './udp-flow.ts';
 import type {
   ClientHost,
   ExchangeOptions,
@@ -274,6 +275,10 @@ export class LoopbackClient implements ClientHost {
         sock.send(payload, this.entry.port, this.entry.host);
       });
     });
+  }
+
+  udpFlow(payloads: readonly string[], options: ExchangeOptions = {}): Promise<StreamOutcome[]> {
+    return udpFlow(this.address, this.entry, payloads, options);
   }
 
   async transfer(options: TransferOptions): Promise<TransferOutcome> {

@@ -149,11 +149,29 @@ async function startBalancer(spec: TopologySpec, launch: TargetLaunch, scenario:
   });
   undo.push(() => proc.kill(1500));
   const name = spec.target.name;
-  await waitReady(name, proc, scenario, launch, options.readyTimeoutMs ?? 20_000, (message) => (IN_USE.test(message) ? new AddressInUseError(message) : new TopologyStartError(message)));
+  const timeoutMs = options.readyTimeoutMs ?? 20_000;
+  const makeError = (message: string) => (IN_USE.test(message) ? new AddressInUseError(message) : new TopologyStartError(message));
+  await waitReady(name, proc, scenario, launch, timeoutMs, makeError);
+  // UDP readiness is a delay; a datagram sent before the socket is bound is lost. Here /proc shows
+  // when the balancer's group holds the UDP socket (a node balancer on a loaded machine took > 500 ms).
+  if (scenario.mode === 'udp' && !(launch.readyWhen && 'tcp' in launch.readyWhen)) await udpBound(name, proc, scenario.listen, timeoutMs, makeError);
   // Something accepted: make sure it is the balancer, not another program that took the port.
   const probe = launch.readyWhen && 'tcp' in launch.readyWhen ? launch.readyWhen.tcp : scenario.mode === 'udp' ? undefined : scenario.listen;
   if (probe && listenerOwnedByGroup(probe.host, probe.port, proc.pid) === false) {
     throw new AddressInUseError(`target ${name}: ${probe.host}:${probe.port} accepts, but not through the balancer (another program holds the port)\n${describeLogs(proc.logs())}`);
   }
   return proc;
+}
+
+/** Waits (bounded) until the balancer's group holds a UDP socket on listen; no-op where /proc cannot tell. */
+async function udpBound(name: string, proc: SpawnedProcess, listen: Endpoint, timeoutMs: number, makeError: (m: string) => Error): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const owned = listenerOwnedByGroup(listen.host, listen.port, proc.pid, 'udp');
+    if (owned !== false) return;
+    const e = proc.exited();
+    if (e) throw makeError(`target ${name} exited (code ${e.code}, signal ${e.signal}) before it bound udp ${listen.host}:${listen.port}\n${describeLogs(proc.logs())}`);
+    if (performance.now() > deadline) throw makeError(`target ${name} did not bind udp ${listen.host}:${listen.port} within ${timeoutMs} ms\n${describeLogs(proc.logs())}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

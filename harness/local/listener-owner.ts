@@ -11,14 +11,15 @@ export function procNetAddress(host: string, port: number): string {
   return `${word}:${port.toString(16).padStart(4, '0').toUpperCase()}`;
 }
 
-/** Inodes of LISTEN sockets on host:port in /proc/net/tcp text. Pure. */
-export function listenInodes(procNetTcp: string, host: string, port: number): string[] {
+/** Inodes of LISTEN sockets on host:port in /proc/net/tcp text (state 0A), or of bound UDP
+ *  sockets in /proc/net/udp text (state 07). Pure. */
+export function listenInodes(procNetTcp: string, host: string, port: number, state = '0A'): string[] {
   const want = [procNetAddress(host, port), procNetAddress('0.0.0.0', port)]; // a wildcard listener covers host too
   return procNetTcp
     .split('\n')
     .slice(1)
     .map((l) => l.trim().split(/\s+/))
-    .filter((f) => want.includes(f[1] ?? '') && f[3] === '0A')
+    .filter((f) => want.includes(f[1] ?? '') && f[3] === state)
     .map((f) => f[9] ?? '');
 }
 
@@ -36,13 +37,13 @@ function groupMembers(pgid: number): number[] {
     });
 }
 
-/** true: a process of group pgid holds the listener; false: someone else does (or no one);
- *  undefined: cannot tell here (no /proc, an IPv6 host). */
-export function listenerOwnedByGroup(host: string, port: number, pgid: number): boolean | undefined {
+/** true: a process of group pgid holds the listener (tcp) or bound socket (udp); false: someone
+ *  else does (or no one); undefined: cannot tell here (no /proc, an IPv6 host). */
+export function listenerOwnedByGroup(host: string, port: number, pgid: number, protocol: 'tcp' | 'udp' = 'tcp'): boolean | undefined {
   if (!/^\d+\.\d+\.\d+\.\d+$/.test(host)) return undefined;
   let inodes: string[];
   try {
-    inodes = listenInodes(readFileSync('/proc/net/tcp', 'utf8'), host, port);
+    inodes = listenInodes(readFileSync(`/proc/net/${protocol}`, 'utf8'), host, port, protocol === 'tcp' ? '0A' : '07');
   } catch {
     return undefined;
   }
