@@ -3,10 +3,10 @@ import { holdTokenSource } from './hold-token.ts';
 
 describe('hold tokens', () => {
   it('two client containers whose agents have the same pid get different tokens', () => {
-    // The old token was `h<counter>-<pid>`: two containers' agents both run as pid 1 and both
-    // count from 1, so their first holds shared a token and a release by token freed both.
+    // The old token was `h<counter>-<pid>`: two containers' agents both ran as pid 8 and both
+    // counted from 1, so their first holds shared a token and a release by token freed both.
     const oldToken = (counter: number, pid: number) => `h${counter}-${pid}`;
-    expect(oldToken(1, 1)).toBe(oldToken(1, 1));
+    expect(oldToken(1, 8)).toBe(oldToken(1, 8));
     const a = holdTokenSource('198.18.1.10');
     const b = holdTokenSource('198.18.1.11');
     const fromA = Array.from({ length: 50 }, a);
