@@ -21,8 +21,9 @@ export interface CleanReport {
 }
 
 export async function clean(options: CleanOptions, write: (line: string) => void): Promise<CleanReport> {
-  // Local driver processes first: they need no engine. Only groups recorded by a run that is dead.
-  const groups = reapOrphanedGroups({ dryRun: options.dryRun, log: write });
+  // Local driver processes first: they need no engine. Only groups recorded by a run that is dead;
+  // --run names a container run, so it leaves local processes alone.
+  const groups = options.run ? [] : reapOrphanedGroups({ dryRun: options.dryRun, log: write });
   if (groups.length > 0) write(`${options.dryRun ? 'would kill' : 'killed'} ${groups.length} process group(s) of dead runs`);
   // Loaded here, not at the top: every fulcrum command registers at start-up, and testcontainers is heavy.
   const { connectEngine } = await import('../../docker/index.ts');
