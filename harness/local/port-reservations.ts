@@ -45,7 +45,13 @@ function ownerAlive(text: string): boolean {
   }
 }
 
-const ownStart = () => readFileSync(`/proc/${process.pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[19] ?? '';
+function ownStart(): string {
+  try {
+    return readFileSync(`/proc/${process.pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[19] ?? '';
+  } catch {
+    return ''; // no /proc: a reservation cannot be checked for a live owner, so any may be taken over
+  }
+}
 
 /** Tries to own `<dir>/<host>_<port>`: created exclusively, or taken over from a dead owner. */
 function claim(dir: string, host: string, port: number): (() => void) | undefined {
