@@ -75,6 +75,9 @@ export interface ClientHost {
   holdTcp(line?: string, options?: ExchangeOptions): Promise<HeldExchange>;
   /** Send one datagram and wait for one reply. */
   udp(payload: string, options?: ExchangeOptions): Promise<StreamOutcome>;
+  /** One UDP flow: the payloads one after another from one socket (same source port), each
+   *  waiting for its reply, which must come from the address sent to. Ends at the first failure. */
+  udpFlow(payloads: readonly string[], options?: ExchangeOptions): Promise<StreamOutcome[]>;
   /** Bulk transfer through the balancer, checked by sha256: up is one POST /sha256 carrying upBytes
    *  of the agent's seeded byte stream, down is one GET /bytes?n=downBytes; each on a new connection,
    *  up first when both are asked. The bytes are generated, sent and hashed inside the client as

@@ -3,6 +3,7 @@ import { rrCheck } from './distribution/rr.ts';
 import { wrrCheck } from './distribution/wrr.ts';
 import { lcCheck } from './distribution/lc.ts';
 import { randomCheck } from './distribution/random.ts';
+import { udpCheck } from './distribution/udp.ts';
 import { xffCheck, forwardedCheck } from './source/forwarded-for.ts';
 import { l4PeerCheck, proxyV1Check, proxyV2Check } from './source/l4.ts';
 import { failoverCheck } from './health/failover.ts';
@@ -16,6 +17,7 @@ export const allChecks: readonly Check[] = [
   wrrCheck,
   lcCheck,
   randomCheck,
+  udpCheck,
   xffCheck,
   forwardedCheck,
   l4PeerCheck,
@@ -27,5 +29,5 @@ export const allChecks: readonly Check[] = [
   ...securityChecks,
 ];
 
-export { rrCheck, wrrCheck, lcCheck, randomCheck, xffCheck, forwardedCheck, l4PeerCheck, proxyV1Check, proxyV2Check, failoverCheck };
+export { rrCheck, wrrCheck, lcCheck, randomCheck, udpCheck, xffCheck, forwardedCheck, l4PeerCheck, proxyV1Check, proxyV2Check, failoverCheck };
 export { sequentialHttp } from './traffic.ts';

@@ -12,6 +12,7 @@ export type ClientRpc =
   | { op: 'http'; request?: HttpRequest }
   | { op: 'tcp'; line: string; options?: ExchangeOptions }
   | { op: 'udp'; payload: string; options?: ExchangeOptions }
+  | { op: 'udpFlow'; payloads: string[]; options?: ExchangeOptions }
   | { op: 'transfer'; options: TransferOptions }
   | { op: 'raw'; exchange: RawExchange }
   | { op: 'holdHttp'; request?: HttpRequest }
@@ -47,6 +48,8 @@ export async function startClientAgent(options: { address: string; entry: Endpoi
         return client.tcp(rpc.line, rpc.options);
       case 'udp':
         return client.udp(rpc.payload, rpc.options);
+      case 'udpFlow':
+        return client.udpFlow(rpc.payloads, rpc.options);
       case 'transfer':
         // The bytes flow between this container and the backends; only the outcome comes back.
         return client.transfer(rpc.options);

@@ -54,6 +54,11 @@ export class RemoteClient implements ClientHost {
     return this.call({ op: 'udp', payload, options }, options.timeoutMs);
   }
 
+  udpFlow(payloads: readonly string[], options: ExchangeOptions = {}): Promise<StreamOutcome[]> {
+    // The whole flow runs in the client container: allow every datagram its timeout.
+    return this.call({ op: 'udpFlow', payloads: [...payloads], options }, (options.timeoutMs ?? 5000) * Math.max(1, payloads.length));
+  }
+
   transfer(options: TransferOptions): Promise<TransferOutcome> {
     return this.call({ op: 'transfer', options }, options.timeoutMs ?? TRANSFER_TIMEOUT_MS);
   }

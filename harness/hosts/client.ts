@@ -7,6 +7,8 @@ import { createHash } from 'node:crypto';
 import { BACKEND_HEADER, HOLD_PATH, backendOfReply } from '../agent/protocol.ts';
 import { BYTES_MAX, BYTES_PATH, SHA256_PATH, ByteStream, byteChunks, type Sha256Reply } from '../agent/byte-stream.ts';
 import type { Endpoint } from '../types.ts';
+import { holdTokenSource } from './hold-token.ts';
+import { udpFlow } from './udp-flow.ts';
 import type {
   ClientHost,
   ExchangeOptions,
@@ -27,7 +29,6 @@ const DEFAULT_TIMEOUT_MS = 5_000;
 const TRANSFER_TIMEOUT_MS = 60_000;
 /** How much of a reply body a transfer keeps for its error message or JSON (the rest is drained). */
 const REPLY_KEEP_BYTES = 64 * 1024;
-let holdCounter = 0;
 let transferCounter = 0;
 
 /** One direction of a transfer, before the two are put together. */
@@ -78,10 +79,14 @@ function parseSha256Reply(body: string): (Omit<Sha256Reply, 'peer'> & { peer?: s
 }
 
 export class LoopbackClient implements ClientHost {
+  private readonly nextHoldToken: () => string;
+
   constructor(
     readonly address: string,
     private readonly entry: Endpoint,
-  ) {}
+  ) {
+    this.nextHoldToken = holdTokenSource(address);
+  }
 
   http(request: HttpRequest = {}): Promise<HttpOutcome> {
     return this.exchange(request, { agent: false, headers: { connection: 'close' } });
@@ -157,7 +162,7 @@ export class LoopbackClient implements ClientHost {
 
   holdHttp(request: HttpRequest = {}): Promise<HeldExchange> {
     const timeoutMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const token = `h${++holdCounter}-${process.pid}`;
+    const token = this.nextHoldToken();
     return new Promise<HeldExchange>((resolve, reject) => {
       const req = httpRequest({
         host: this.entry.host,
@@ -277,6 +282,10 @@ export class LoopbackClient implements ClientHost {
         sock.send(payload, this.entry.port, this.entry.host);
       });
     });
+  }
+
+  udpFlow(payloads: readonly string[], options: ExchangeOptions = {}): Promise<StreamOutcome[]> {
+    return udpFlow(this.address, this.entry, payloads, options);
   }
 
   async transfer(options: TransferOptions): Promise<TransferOutcome> {

@@ -6,5 +6,5 @@
 export { LoopbackClient } from './client.ts';
 export { trackGroup, trackTeardown, liveGroups } from './cleanup.ts';
 export { freePort, portIsFree } from './ports.ts';
-export { waitReady } from './readiness.ts';
+export { waitReady, describeLogs } from './readiness.ts';
 export { startedTopology } from './started-topology.ts';

@@ -2,6 +2,7 @@
 // nothing it started outlives it. Every group started here is tracked until it has exited.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { trackGroup } from '../hosts/index.ts';
+import { recordGroup } from './group-registry.ts';
 
 const TAIL_LINES = 40;
 
@@ -15,6 +16,15 @@ export interface SpawnedProcess {
   whenExited(): Promise<{ code: number | null; signal: string | null }>;
   /** SIGTERM to the group, SIGKILL after graceMs; resolves once exited. graceMs 0: SIGKILL at once. */
   kill(graceMs?: number): Promise<void>;
+}
+
+function groupLives(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export class SpawnError extends Error {
@@ -51,10 +61,12 @@ export function spawnGroup(
   child.stdin?.on('error', () => {});
   let exit: { code: number | null; signal: string | null } | undefined;
   let untrack = () => {};
+  let forget = () => {};
   const exitedPromise = new Promise<{ code: number | null; signal: string | null }>((resolve) => {
     child.once('exit', (code, signal) => {
       exit = { code, signal };
       untrack();
+      if (!groupLives(child.pid as number)) forget(); // else kept on disk until kill() ends the group
       resolve(exit);
     });
   });
@@ -64,6 +76,8 @@ export function spawnGroup(
     child.once('spawn', () => {
       const pid = child.pid as number;
       untrack = trackGroup(pid);
+      // On disk too: a SIGKILLed harness runs no handler; the next run reaps what it recorded.
+      forget = recordGroup(pid, command.join(' '));
       const killGroup = (signal: NodeJS.Signals) => {
         try {
           process.kill(-pid, signal);
@@ -81,6 +95,7 @@ export function spawnGroup(
         async kill(graceMs = 1000) {
           if (exit) {
             killGroup('SIGKILL'); // the leader is gone; make sure its group is too
+            forget();
             return;
           }
           killGroup(graceMs > 0 ? 'SIGTERM' : 'SIGKILL');
@@ -88,6 +103,7 @@ export function spawnGroup(
           await exitedPromise;
           clearTimeout(timer);
           killGroup('SIGKILL');
+          forget();
         },
       });
     });

@@ -146,3 +146,24 @@ describe('reference target', () => {
     expect(cfg.lvs?.services[0]!.backends.map((b) => b.id)).toEqual(['b1', 'b2', 'b3']);
   });
 });
+
+describe('nginx and caddy target files', () => {
+  it('nginx hashes the scenario key: header, cookie, query, uri, source (ring)', async () => {
+    const t = await resolveTarget('nginx');
+    const ring = (key?: Scenario['key']) => t.render(scenario({ algorithm: { name: 'ring' }, ...(key ? { key } : {}) })).files[0]?.content ?? '';
+    // Before: a header key rendered `hash  consistent;`, which makes the word "consistent" the key.
+    expect(ring({ from: 'header', name: 'X-Fulcrum-Key' })).toContain('hash $http_x_fulcrum_key consistent;');
+    expect(ring({ from: 'cookie', name: 'fk' })).toContain('hash $cookie_fk consistent;');
+    expect(ring({ from: 'query', name: 'k' })).toContain('hash $arg_k consistent;');
+    expect(ring({ from: 'uri' })).toContain('hash $request_uri consistent;');
+    expect(ring()).toContain('hash $remote_addr consistent;');
+  });
+
+  it('caddy caps each upstream at maxconn for first (unhealthy_request_count), and only then', async () => {
+    const t = await resolveTarget('caddy');
+    const first = t.render(scenario({ algorithm: { name: 'first', maxconn: 2 } })).files[0]?.content ?? '';
+    expect(first).toMatch(/lb_policy first\s+unhealthy_request_count 2\s+max_fails 1/);
+    const rr = t.render(scenario({ algorithm: { name: 'rr' } })).files[0]?.content ?? '';
+    expect(rr).not.toContain('unhealthy_request_count');
+  });
+});

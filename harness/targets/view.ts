@@ -29,7 +29,8 @@ export function scenarioView(s: Scenario, mappedAlgorithm = s.algorithm.name, be
     // algorithm.is.<ours> lets templates add lines for one algorithm (e.g. hash-type for ring).
     algorithm: { ...options, name: mappedAlgorithm, ours, is: { [ours]: true } },
     // key.uri, key.header … let templates branch on the key source.
-    key: s.key ? { ...s.key, [s.key.from]: true } : false,
+    // key.snake: the name lowercased with '-' as '_' (nginx's $http_<name>, $cookie_, $arg_ variables).
+    key: s.key ? { ...s.key, [s.key.from]: true, ...(s.key.name !== undefined ? { snake: s.key.name.toLowerCase().replaceAll('-', '_') } : {}) } : false,
     backends: s.backends.map((b, i) => ({ id: b.id, host: b.host, port: b.port, weight: b.weight, index: i, first: i === 0, last: i === s.backends.length - 1 })),
     health: s.health ? { ...s.health, http: s.health.type === 'http', tcp: s.health.type === 'tcp' } : false,
     proxyProtocol: s.proxyProtocol ? { version: s.proxyProtocol, v1: s.proxyProtocol === 'v1', v2: s.proxyProtocol === 'v2' } : false,

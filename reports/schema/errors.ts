@@ -27,6 +27,7 @@ export const ERROR_CATALOGUE: readonly CatalogueEntry[] = [
   { code: 'FULCRUM_ERR_TARGET_RENDER', meaning: 'a target file has no mapping for the scenario\'s algorithm, or does not claim its mode', where: 'conformance, matrix, bench', surfaces: exit1 },
   // starting hosts, processes and containers
   { code: 'FULCRUM_ERR_TOPOLOGY_START', meaning: 'the balancer did not come up, or a host could not start; the message carries the tail of its output', where: 'conformance, matrix, bench', surfaces: exit1 },
+  { code: 'FULCRUM_ERR_PORT_RESERVATION', meaning: 'no free port could be reserved below the ephemeral range on a loopback address (local driver)', where: 'conformance, matrix, bench', surfaces: exit1 },
   { code: 'FULCRUM_ERR_BACKEND_START', meaning: 'a backend agent did not start or report ready in time', where: 'conformance, matrix, bench', surfaces: exit1 },
   { code: 'FULCRUM_ERR_SPAWN', meaning: 'a local process could not be started', where: 'conformance, matrix, bench', surfaces: exit1 },
   { code: 'FULCRUM_ERR_REMOTE_SPAWN', meaning: 'a process inside a host container could not be started', where: 'conformance --driver containers, bench', surfaces: exit1 },
