@@ -4,8 +4,9 @@ export {
   upstreamRequestHeaders,
   downstreamResponseHeaders,
   upgradeRequestHeaders,
-  rawResponseHead,
   forwardedNode,
   unmapAddress,
-  requestHasBody,
 } from './headers.ts';
+export { rawResponseHead } from './raw-reply.ts';
+export { inspectRequestHead } from './request-head.ts';
+export type { RequestLimits, BodyFraming, HeadVerdict } from './request-head.ts';

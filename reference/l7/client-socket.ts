@@ -1,0 +1,57 @@
+// What the proxy keeps per client connection, and what it does when Node's parser rejects bytes on
+// one. Pipelining makes the answer depend on what is still open on the connection:
+//   - nothing unanswered: a 400 (431, 414, 408) is written on the raw socket, then it closes;
+//   - only the request whose body failed to parse (bad chunk, bad trailer): that request's own
+//     exchange answers 400 and closes; its upstream request is destroyed unfinished;
+//   - an earlier request still unanswered: the socket is cut, since a 400 would be read as that
+//     earlier request's answer;
+//   - the connection was already refused (an answer with Connection: close is on its way): nothing
+//     more, and requests the parser still finds after it are never forwarded.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { rawErrorReply } from './raw-reply.ts';
+
+export interface OpenExchange {
+  readonly req: IncomingMessage;
+  /** The request's body failed to parse: answer 400 (or cut) and close. */
+  bodyFailed(): void;
+}
+
+export interface ClientConnection {
+  /** Exchanges whose response has not closed yet. */
+  pending: number;
+  /** An answer with Connection: close was given; nothing after it is forwarded. */
+  refused: boolean;
+  /** The exchange of the request the parser read last. */
+  current: OpenExchange | undefined;
+}
+
+const STATE = Symbol('fulcrum.client-connection');
+type Tagged = Duplex & { [STATE]?: ClientConnection };
+
+export function clientConnection(socket: Duplex): ClientConnection {
+  const tagged = socket as Tagged;
+  return (tagged[STATE] ??= { pending: 0, refused: false, current: undefined });
+}
+
+export function onClientError(err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Duplex, urlBytes: number): void {
+  const state = (socket as Tagged)[STATE];
+  if (state?.refused) return;
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  if (state !== undefined && state.pending > 0) {
+    const current = state.current;
+    if (state.pending === 1 && current !== undefined && !current.req.complete) {
+      state.refused = true;
+      current.bodyFailed();
+    } else socket.destroy();
+    return;
+  }
+  let status = 400;
+  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') status = 408;
+  // Over the parser's bound before the request line ended: the target is what is too long.
+  else if (err.code === 'HPE_HEADER_OVERFLOW') status = err.rawPacket !== undefined && !err.rawPacket.includes(10) ? 414 : 431;
+  rawErrorReply(socket, status, status === 414 ? `request target is over ${urlBytes} bytes` : '');
+}
