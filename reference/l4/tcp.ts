@@ -13,6 +13,8 @@ export interface TcpProxyOptions {
   readonly timeouts: { readonly connect: number; readonly idle: number };
   readonly retries: number;
   readonly proxyProtocol?: 'v1' | 'v2';
+  /** Client connections at once; past it new ones are closed at accept, established ones go on. */
+  readonly maxConnections?: number | undefined;
   /** Hash key for hashing schedulers, from the client connection (reference/keys). */
   readonly key?: (client: Socket) => number | undefined;
   readonly now: () => number;
@@ -27,6 +29,7 @@ export class TcpProxy {
   constructor(private readonly options: TcpProxyOptions) {
     this.ctx = { key: undefined, attempt: 0, avoid: undefined, now: options.now, rng: options.rng };
     this.server = createServer({ allowHalfOpen: true, noDelay: true }, (client) => this.accept(client));
+    if (options.maxConnections !== undefined) this.server.maxConnections = options.maxConnections;
   }
 
   /** Connections open now (client side). */

@@ -51,7 +51,15 @@ export function onClientError(err: NodeJS.ErrnoException & { rawPacket?: Buffer 
   }
   let status = 400;
   if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') status = 408;
-  // Over the parser's bound before the request line ended: the target is what is too long.
-  else if (err.code === 'HPE_HEADER_OVERFLOW') status = err.rawPacket !== undefined && !err.rawPacket.includes(10) ? 414 : 431;
+  else if (err.code === 'HPE_HEADER_OVERFLOW') status = requestLineTooLong(err.rawPacket, urlBytes) ? 414 : 431;
   rawErrorReply(socket, status, status === 414 ? `request target is over ${urlBytes} bytes` : '');
+}
+
+/** Whether the parser's head bound was crossed inside the request line: the bytes it choked on
+ *  start with a request line longer than the target limit. When unsure (the line came in several
+ *  reads), 431. */
+function requestLineTooLong(packet: Buffer | undefined, urlBytes: number): boolean {
+  if (packet === undefined || !/^[A-Z]+ \S/.test(packet.subarray(0, 16).toString('latin1'))) return false;
+  const eol = packet.indexOf(10);
+  return eol < 0 || eol > urlBytes;
 }

@@ -5,34 +5,15 @@
 // Test names say whether the proxy rejects (status) or normalises (and how) — RFC 9112 allows either
 // for some of these.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AddressInfo } from 'node:net';
-import { Pool } from '../pool/index.ts';
-import { testRoundRobin } from '../pool/test-support.ts';
-import { HttpProxy, type HttpProxyOptions } from './proxy.ts';
-import { rawBackend, rawRequest, type RawBackend, type SeenRequest } from './raw-test-support.ts';
+import type { HttpProxyOptions } from './proxy.ts';
+import { rawBackend, rawProxy, rawRequest, type RawBackend, type SeenRequest } from './raw-test-support.ts';
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function rawSetup(overrides: Partial<HttpProxyOptions> = {}, backend?: RawBackend): Promise<{ port: number; backend: RawBackend; proxy: HttpProxy }> {
-  const b = backend ?? (await rawBackend());
-  cleanups.push(() => b.close());
-  const pool = new Pool([{ id: 'b1', host: '127.0.0.1', port: b.port, weight: 1 }], testRoundRobin(), () => performance.now());
-  const proxy = new HttpProxy({
-    name: 'web',
-    pool,
-    timeouts: { connect: 1000, response: 5000, idle: 5000 },
-    retries: 0,
-    now: () => performance.now(),
-    rng: Math.random,
-    ...overrides,
-  });
-  await new Promise<void>((r) => proxy.server.listen(0, '127.0.0.1', r));
-  cleanups.push(() => proxy.close(0));
-  return { port: (proxy.server.address() as AddressInfo).port, backend: b, proxy };
-}
+const rawSetup = (overrides: Partial<HttpProxyOptions> = {}, backend?: RawBackend) => rawProxy(cleanups, overrides, backend);
 
 const H = 'Host: a.test\r\n';
 const chunkedHello = '5\r\nhello\r\n0\r\n\r\n';

@@ -4,6 +4,9 @@
 // The backend answers with "X-Path: <target>" and the target as body, so a client can tell whose
 // response it got.
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { Pool } from '../pool/index.ts';
+import { testRoundRobin } from '../pool/test-support.ts';
+import { HttpProxy, type HttpProxyOptions } from './proxy.ts';
 
 export interface SeenRequest {
   readonly method: string;
@@ -189,4 +192,23 @@ export function rawRequest(port: number, parts: string | string[], opts: { idleM
       arm();
     });
   });
+}
+
+/** A proxy on loopback in front of `backend` (default: a fresh raw backend); both closed by `cleanups`. */
+export async function rawProxy(cleanups: Array<() => unknown>, overrides: Partial<HttpProxyOptions> = {}, backend?: RawBackend): Promise<{ port: number; backend: RawBackend; proxy: HttpProxy }> {
+  const b = backend ?? (await rawBackend());
+  cleanups.push(() => b.close());
+  const pool = new Pool([{ id: 'b1', host: '127.0.0.1', port: b.port, weight: 1 }], testRoundRobin(), () => performance.now());
+  const proxy = new HttpProxy({
+    name: 'web',
+    pool,
+    timeouts: { connect: 1000, response: 5000, idle: 5000 },
+    retries: 0,
+    now: () => performance.now(),
+    rng: Math.random,
+    ...overrides,
+  });
+  await new Promise<void>((r) => proxy.server.listen(0, '127.0.0.1', r));
+  cleanups.push(() => proxy.close(0));
+  return { port: (proxy.server.address() as AddressInfo).port, backend: b, proxy };
 }
