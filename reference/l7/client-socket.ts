@@ -15,11 +15,13 @@ export interface OpenExchange {
   readonly req: IncomingMessage;
   /** The request's body failed to parse: answer 400 (or cut) and close. */
   bodyFailed(): void;
+  /** Ends the exchange (lease released, upstream stopped); idempotent, removes it from `open`. */
+  end(): void;
 }
 
 export interface ClientConnection {
-  /** Exchanges whose response has not closed yet. */
-  pending: number;
+  /** Exchanges not ended yet, in arrival order. */
+  readonly open: Set<OpenExchange>;
   /** An answer with Connection: close was given; nothing after it is forwarded. */
   refused: boolean;
   /** The exchange of the request the parser read last. */
@@ -29,9 +31,18 @@ export interface ClientConnection {
 const STATE = Symbol('fulcrum.client-connection');
 type Tagged = Duplex & { [STATE]?: ClientConnection };
 
+/** The connection's state, made on its first request; its close ends every exchange still open. */
 export function clientConnection(socket: Duplex): ClientConnection {
   const tagged = socket as Tagged;
-  return (tagged[STATE] ??= { pending: 0, refused: false, current: undefined });
+  let state = tagged[STATE];
+  if (state === undefined) {
+    const made: ClientConnection = { open: new Set(), refused: false, current: undefined };
+    socket.once('close', () => {
+      for (const e of made.open) e.end();
+    });
+    state = tagged[STATE] = made;
+  }
+  return state;
 }
 
 export function onClientError(err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Duplex, urlBytes: number): void {
@@ -41,9 +52,9 @@ export function onClientError(err: NodeJS.ErrnoException & { rawPacket?: Buffer 
     socket.destroy();
     return;
   }
-  if (state !== undefined && state.pending > 0) {
+  if (state !== undefined && state.open.size > 0) {
     const current = state.current;
-    if (state.pending === 1 && current !== undefined && !current.req.complete) {
+    if (state.open.size === 1 && current !== undefined && !current.req.complete) {
       state.refused = true;
       current.bodyFailed();
     } else socket.destroy();

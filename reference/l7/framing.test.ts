@@ -195,6 +195,17 @@ describe('request framing the proxy normalises (the backend sees exactly what th
     expect([...r.text.matchAll(/X-Path: (\S+)/g)].map((m) => m[1])).toEqual(['/slow', '/fast']);
   });
 
+  it('a pipelining client that leaves with answers still queued: every exchange ends (leases released, close() not stuck)', async () => {
+    const slow = await rawBackend((_req, socket) => {
+      setTimeout(() => socket.writable && socket.write('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'), 100);
+      return undefined;
+    });
+    const { port, proxy } = await rawSetup({}, slow);
+    await rawRequest(port, `GET /1 HTTP/1.1\r\n${H}\r\nGET /2 HTTP/1.1\r\n${H}\r\nGET /3 HTTP/1.1\r\n${H}\r\n`, { idleMs: 30 });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(proxy.inFlight).toBe(0);
+  });
+
   it('a pipelined request the parser rejects after a good one: the good one reaches the backend, the client never gets a 400 in its place', async () => {
     const { port, backend } = await rawSetup();
     const r = await rawRequest(port, `GET /1 HTTP/1.1\r\n${H}\r\nGET /2 HTTP/1.1\r\n${H}Content-Length: 1\r\nContent-Length: 2\r\n\r\n`);

@@ -165,7 +165,6 @@ export class HttpProxy {
     // the refusal's answer, which closes these responses too.
     if (conn.refused) return;
     this.inFlight++;
-    conn.pending++;
     const verdict = inspect(req, this.limits);
     const exchange = new Exchange(this, this.options, this.ctx, req, res, verdict, conn);
     conn.current = exchange;
@@ -198,15 +197,20 @@ class Exchange implements OpenExchange {
   ) {
     this.verdict = verdict.ok ? verdict : { ok: true, body: { kind: 'none' }, path: '/', authority: undefined };
     this.hasBody = this.verdict.body.kind !== 'none';
-    // The single end of an exchange: response finished or client gone. Release and stop the upstream.
-    res.once('close', () => {
-      conn.pending--;
-      if (conn.current === this) conn.current = undefined;
-      this.clearTimer();
-      if (this.upstream !== undefined && !this.upstream.destroyed && !res.writableFinished) this.upstream.destroy();
-      this.lease?.release({ ok: !this.backendFailed });
-      proxy.ended();
-    });
+    conn.open.add(this);
+    res.once('close', () => this.end());
+  }
+
+  /** The single end of an exchange: its response closed, or the client connection closed under a
+   *  response still queued behind a pipelined one (Node never closes those). Releases the lease and
+   *  stops the upstream request; runs once. */
+  end(): void {
+    if (!this.conn.open.delete(this)) return;
+    if (this.conn.current === this) this.conn.current = undefined;
+    this.clearTimer();
+    if (this.upstream !== undefined && !this.upstream.destroyed && !this.res.writableFinished) this.upstream.destroy();
+    this.lease?.release({ ok: !this.backendFailed });
+    this.proxy.ended();
   }
 
   forward(attempt: number, avoid?: Set<string>): void {
