@@ -1,8 +1,9 @@
 // The terminating TCP proxy: one backend connection per client connection, picked per connection.
 // Half-close is passed through (each direction ends on its own); an error or reset on either side
 // closes both; the backend connect is bounded by timeouts.connect and a refused or timed-out connect
-// is retried on another backend up to `retries` times (nothing has been sent yet). With proxyProtocol
-// set, the PROXY header is the first thing the backend receives.
+// is retried on another backend up to `retries` times (nothing has been sent yet); past maxConnections
+// (limits.connections) new clients are closed at accept. With proxyProtocol set, the PROXY header is
+// the first thing the backend receives.
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { Lease, Pool, MutablePickContext } from '../pool/index.ts';
 import { proxyHeaderV1, proxyHeaderV2 } from './proxy-header.ts';
