@@ -115,6 +115,22 @@ describe('broken backend responses', () => {
     expect(next.text).toMatch(/\r\n\r\n\/probe$/);
   });
 
+  it.each([
+    { name: 'a 204 with a body', response: 'HTTP/1.1 204 No Content\r\nContent-Length: 6\r\n\r\n' },
+    { name: 'a 304 with a body', response: 'HTTP/1.1 304 Not Modified\r\nContent-Length: 6\r\n\r\n' },
+    { name: 'an unasked-for 101', response: 'HTTP/1.1 101 Switching Protocols\r\nConnection: upgrade\r\nUpgrade: x\r\n\r\n' },
+    { name: 'an unasked-for 100 then the answer', response: 'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok' },
+  ])('$name, with a response hidden after it → never given to the next client', async ({ response }) => {
+    const hidden = 'HTTP/1.1 200 OK\r\nX-Path: /probe\r\nContent-Length: 6\r\n\r\n/stale';
+    const backend = await scripted(response + hidden);
+    const { port } = await setup({}, backend);
+    const first = await rawRequest(port, `GET /bad HTTP/1.1\r\n${H}\r\n`, { idleMs: 300 });
+    expect(first.text).not.toMatch(/stale/);
+    const next = await rawRequest(port, `GET /probe HTTP/1.1\r\n${H}\r\n`, { responses: 1 });
+    expect(next.text).not.toMatch(/stale/);
+    expect(next.text).toMatch(/\r\n\r\n\/probe$/);
+  });
+
   it('a response timeout → 504, and that upstream connection is not reused', async () => {
     const backend = await scripted(''); // never answers /bad
     const { port } = await setup({ timeouts: { connect: 1000, response: 200, idle: 2000 } }, backend);
