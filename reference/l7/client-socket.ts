@@ -3,8 +3,8 @@
 //   - nothing unanswered: a 400 (431, 414, 408) is written on the raw socket, then it closes;
 //   - only the request whose body failed to parse (bad chunk, bad trailer): that request's own
 //     exchange answers 400 and closes; its upstream request is destroyed unfinished;
-//   - an earlier request still unanswered: the socket is cut, since a 400 would be read as that
-//     earlier request's answer;
+//   - earlier requests still unanswered: they are answered first, then the 400 follows (written
+//     right away it would be read as an earlier request's answer);
 //   - the connection was already refused (an answer with Connection: close is on its way): nothing
 //     more, and requests the parser still finds after it are never forwarded.
 import type { IncomingMessage } from 'node:http';
@@ -26,6 +26,8 @@ export interface ClientConnection {
   refused: boolean;
   /** The exchange of the request the parser read last. */
   current: OpenExchange | undefined;
+  /** Runs when the last open exchange ends: the parser's error answer held back behind them. */
+  afterOpen: (() => void) | undefined;
 }
 
 const STATE = Symbol('fulcrum.client-connection');
@@ -36,7 +38,7 @@ export function clientConnection(socket: Duplex): ClientConnection {
   const tagged = socket as Tagged;
   let state = tagged[STATE];
   if (state === undefined) {
-    const made: ClientConnection = { open: new Set(), refused: false, current: undefined };
+    const made: ClientConnection = { open: new Set(), refused: false, current: undefined, afterOpen: undefined };
     socket.once('close', () => {
       for (const e of made.open) e.end();
     });
@@ -54,10 +56,9 @@ export function onClientError(err: NodeJS.ErrnoException & { rawPacket?: Buffer 
   }
   if (state !== undefined && state.open.size > 0) {
     const current = state.current;
-    if (state.open.size === 1 && current !== undefined && !current.req.complete) {
-      state.refused = true;
-      current.bodyFailed();
-    } else socket.destroy();
+    state.refused = true;
+    if (state.open.size === 1 && current !== undefined && !current.req.complete) current.bodyFailed();
+    else state.afterOpen = () => rawErrorReply(socket, 400, '');
     return;
   }
   let status = 400;

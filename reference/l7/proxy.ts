@@ -211,6 +211,7 @@ class Exchange implements OpenExchange {
     if (this.upstream !== undefined && !this.upstream.destroyed && !this.res.writableFinished) this.upstream.destroy();
     this.lease?.release({ ok: !this.backendFailed });
     this.proxy.ended();
+    if (this.conn.open.size === 0) this.conn.afterOpen?.();
   }
 
   forward(attempt: number, avoid?: Set<string>): void {
