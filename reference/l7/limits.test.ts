@@ -96,6 +96,22 @@ describe('slow clients', () => {
     expect(backend.requests).toEqual([]);
   });
 
+  it('a connection that never sends a byte is closed after timeouts.header', async () => {
+    const { port } = await setup({ timeouts: { connect: 1000, response: 5000, idle: 5000, header: 300 } });
+    const started = performance.now();
+    const r = await rawRequest(port, [], { idleMs: 4000 });
+    expect(r.closed).toBe(true);
+    expect(performance.now() - started).toBeLessThan(2500);
+  });
+
+  it('slowloris on a kept-alive connection (after a first request) → 408 and closed too', async () => {
+    const { port } = await setup({ timeouts: { connect: 1000, response: 5000, idle: 5000, header: 300 } });
+    const parts = [`GET /first HTTP/1.1\r\n${H}\r\n`, `GET /second HTTP/1.1\r\n`, ...Array.from({ length: 40 }, (_, i) => `X-Slow-${i}: v\r\n`)];
+    const r = await rawRequest(port, parts, { gapMs: 100 });
+    expect(r.statuses).toEqual([200, 408]);
+    expect(r.closed).toBe(true);
+  });
+
   it('a slow upload that keeps moving within timeouts.idle does not hit timeouts.response (it starts once the request is sent)', async () => {
     const { port, backend } = await setup({ timeouts: { connect: 1000, response: 300, idle: 2000 } });
     const body = 'abcdefghij';
