@@ -1,5 +1,5 @@
 export { HttpProxy } from './proxy.ts';
-export type { HttpProxyOptions } from './proxy.ts';
+export type { HttpProxyOptions, HttpLimits } from './proxy.ts';
 export {
   upstreamRequestHeaders,
   downstreamResponseHeaders,
@@ -8,5 +8,4 @@ export {
   unmapAddress,
 } from './headers.ts';
 export { rawResponseHead } from './raw-reply.ts';
-export { inspectRequestHead } from './request-head.ts';
-export type { RequestLimits, BodyFraming, HeadVerdict } from './request-head.ts';
+export type { RequestLimits } from './request-head.ts';

@@ -24,7 +24,7 @@ export interface HttpLimits extends RequestLimits {
 }
 
 /** Defaults when a caller gives none (the config schema has the same). */
-export const DEFAULT_HTTP_LIMITS: HttpLimits = { headerBytes: 16_384, headers: 100, urlBytes: 8192 };
+const DEFAULT_HTTP_LIMITS: HttpLimits = { headerBytes: 16_384, headers: 100, urlBytes: 8192 };
 
 export interface HttpProxyOptions {
   readonly name: string;

@@ -34,7 +34,7 @@ export const okResponse = (req: SeenRequest): string => `HTTP/1.1 200 OK\r\nX-Pa
 
 /** One request parsed from the front of `buf`: the request and the bytes it used, 'more' when
  *  incomplete, or an error string when the bytes are not a well-framed request. */
-export function parseOne(buf: string, connection: number): { req: SeenRequest; used: number } | 'more' | { error: string } {
+function parseOne(buf: string, connection: number): { req: SeenRequest; used: number } | 'more' | { error: string } {
   const end = buf.indexOf('\r\n\r\n');
   if (end < 0) return /[^\r]\n|\r[^\n]/.test(buf) ? { error: 'bare CR or LF' } : 'more';
   const lines = buf.slice(0, end).split('\r\n');
