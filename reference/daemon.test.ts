@@ -90,6 +90,35 @@ ${backendsYaml([b1.port, b2.port])}
     expect((await get(admin.port, '/nope')).status).toBe(404);
   });
 
+  it('hands the listener its limits and header timeout from the config', async () => {
+    const b1 = await httpBackend('b1');
+    const lb = await start(`
+version: 1
+listeners:
+  - name: web
+    mode: http
+    listen: "127.0.0.1:0"
+    limits: { headers: 3, urlBytes: 32, body: 4 }
+    timeouts: { header: 200ms }
+    backends:
+${backendsYaml([b1.port])}
+`);
+    const port = lb.listeners[0]!.port;
+    const raw = (text: string) =>
+      new Promise<string>((resolve) => {
+        const s = connect({ host: '127.0.0.1', port }, () => s.write(text));
+        let got = '';
+        s.on('data', (d) => (got += d));
+        s.on('close', () => resolve(got.split('\r\n')[0]!));
+        s.on('error', () => resolve(got));
+      });
+    expect(await raw('GET / HTTP/1.1\r\nHost: a\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n')).toBe('HTTP/1.1 431 Request Header Fields Too Large');
+    expect(await raw(`GET /${'x'.repeat(40)} HTTP/1.1\r\nHost: a\r\n\r\n`)).toBe('HTTP/1.1 414 URI Too Long');
+    expect(await raw('POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello')).toBe('HTTP/1.1 413 Payload Too Large');
+    expect(await raw('GET / HTTP/1.1\r\nHost: a\r\n')).toBe('HTTP/1.1 408 Request Timeout');
+    expect((await get(port, '/ok')).body).toBe('b1 /ok');
+  });
+
   it('takes a stopped backend out after `fall` failed checks and back after `rise`, logging both', async () => {
     const b1 = await httpBackend('b1');
     const b2 = await httpBackend('b2');

@@ -15,6 +15,7 @@ import { HttpProxy } from './l7/index.ts';
 import { TcpProxy, UdpProxy } from './l4/index.ts';
 import { createAdminServer, type ListenerInfo } from './admin/index.ts';
 import { startLvs, type RunningLvs } from './lvs/index.ts';
+import { defaultConnectionCap, openFileLimit } from './fd-budget.ts';
 
 export interface BalancerOptions {
   /** Where health transitions go, one line each (default: stderr). */
@@ -23,6 +24,8 @@ export interface BalancerOptions {
   readonly source?: string;
   readonly now?: () => number;
   readonly rng?: () => number;
+  /** The open-file limit that default connection caps are derived from (default: this process's). */
+  readonly fdLimit?: number;
 }
 
 export interface RunningListener {
@@ -132,6 +135,8 @@ export async function startBalancer(config: BalancerConfig, options: BalancerOpt
 
   // Validate everything before binding anything.
   const built = config.listeners.map((l, i) => buildScheduling(l, i, source, now));
+  const holders = config.listeners.filter((l) => l.mode !== 'udp').length;
+  const cap = defaultConnectionCap(holders, 'fdLimit' in options ? options.fdLimit : openFileLimit());
 
   const started: Started[] = [];
   let admin: HttpServer | undefined;
@@ -140,7 +145,7 @@ export async function startBalancer(config: BalancerConfig, options: BalancerOpt
   try {
     for (const [i, l] of config.listeners.entries()) {
       const b = built[i] as Built;
-      started.push(await startListener(l, b, now, rng, log));
+      started.push(await startListener(l, b, now, rng, log, l.limits.connections ?? cap));
     }
     if (config.admin !== undefined) {
       admin = createAdminServer(() => started.map(({ info }) => toListenerInfo(info)));
@@ -188,6 +193,7 @@ async function startListener(
   now: () => number,
   rng: () => number,
   log: (line: string) => void,
+  connections: number | undefined,
 ): Promise<Started> {
   const pool = new Pool(
     l.backends.map((x) => ({ id: x.id, host: x.address.host, port: x.address.port, weight: x.weight })),
@@ -212,6 +218,7 @@ async function startListener(
         name: l.name,
         pool,
         timeouts: l.timeouts,
+        limits: { ...l.limits, connections },
         retries: l.retries,
         now,
         rng,
@@ -227,6 +234,7 @@ async function startListener(
         timeouts: l.timeouts,
         retries: l.retries,
         proxyProtocol: l.proxyProtocol,
+        maxConnections: connections,
         now,
         rng,
         key: key && ((s: Socket) => key({ flow: flowOf(s) })),

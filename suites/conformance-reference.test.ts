@@ -4,10 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { localDriver, liveGroups, referenceTarget, runConformance } from '../harness/index.ts';
 import { resultsSchema } from '../reports/schema/index.ts';
-import { allChecks as everyCheck } from './index.ts';
-
-// The security suite has its own tests with each target's findings (suites/security/*.test.ts).
-const allChecks = everyCheck.filter((c) => !c.id.startsWith('security.'));
+import { allChecks } from './index.ts';
 
 const reference = referenceTarget();
 const available = await reference.available();

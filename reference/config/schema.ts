@@ -24,6 +24,34 @@ const duration = z
     return ms;
   });
 
+/** A duration that must be more than zero (an interval of 0 would spin, a timeout of 0 fire at once). */
+const positiveDuration = duration.refine((ms) => ms > 0, { message: 'must be more than 0' });
+
+const SIZE = /^(\d+)\s*(k|ki|kib|kb|m|mi|mib|mb)?$/i;
+
+/** Bytes as a number or a string with a binary unit: 8192, "16k", "16KiB", "1m". */
+export function parseSize(value: number | string): number | undefined {
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+  const m = SIZE.exec(value.trim());
+  if (!m) return undefined;
+  const unit = (m[2] ?? '').toLowerCase();
+  return Number(m[1]) * (unit === '' ? 1 : unit.startsWith('k') ? 1024 : 1024 * 1024);
+}
+
+const size = (min: number, max: number) =>
+  z.union([z.number(), z.string()]).transform((v, ctx) => {
+    const bytes = parseSize(v);
+    if (bytes === undefined) {
+      ctx.addIssue({ code: 'custom', message: `"${v}" is not a size in bytes (use 8192, "16k" or "1m")` });
+      return z.NEVER;
+    }
+    if (bytes < min || bytes > max) {
+      ctx.addIssue({ code: 'custom', message: `${bytes} bytes is outside ${min}..${max}` });
+      return z.NEVER;
+    }
+    return bytes;
+  });
+
 /** "host:port" or "[v6]:port" → { host, port }. */
 export const hostPort = z.string().transform((v, ctx) => {
   const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\[\]]+)):(\d{1,5})$/.exec(v.trim());
@@ -45,8 +73,8 @@ export const healthSchema = z.strictObject({
   type: z.enum(['tcp', 'http']),
   /** HTTP checks: path requested with GET; 2xx/3xx is healthy. */
   path: z.string().startsWith('/').default('/healthz'),
-  interval: duration.default(1000),
-  timeout: duration.default(500),
+  interval: positiveDuration.default(1000),
+  timeout: positiveDuration.default(500),
   /** Consecutive successes before an unhealthy backend is used again. */
   rise: z.int().min(1).default(2),
   /** Consecutive failures before a healthy backend stops getting work. */
@@ -69,6 +97,23 @@ export const keySchema = z.strictObject({
 });
 export type KeyConfig = z.output<typeof keySchema>;
 
+/** Per-listener bounds on what a client may send and hold (http; `connections` also tcp). */
+export const limitsSchema = z.strictObject({
+  /** Header lines of one request, request line excluded → 431. */
+  headerBytes: size(256, 1024 * 1024).default(16_384),
+  /** Header lines per request → 431 (never dropped silently). */
+  headers: z.int().min(1).max(10_000).default(100),
+  /** Request target (path and query) → 414. */
+  urlBytes: size(16, 1024 * 1024).default(8192),
+  /** Request body → 413; unset: no limit (bodies are streamed, not buffered). */
+  body: size(0, Number.MAX_SAFE_INTEGER).optional(),
+  /** Client connections at once; past it new ones are closed at accept. Unset: from the process's
+   *  open-file limit, leaving room for backend connections and health checks. */
+  connections: z.int().min(1).max(10_000_000).optional(),
+});
+export type LimitsConfig = z.output<typeof limitsSchema>;
+const DEFAULT_LIMITS = { headerBytes: 16_384, headers: 100, urlBytes: 8192 };
+
 export const listenerSchema = z
   .strictObject({
     name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, "_", "." or "-"'),
@@ -87,8 +132,11 @@ export const listenerSchema = z
         /** No traffic for this long closes it: http client keep-alive and stalled bodies, a tcp
          *  connection, a udp flow. */
         idle: duration.default(60_000),
+        /** http: a request head not complete this long after it started → 408, closed (slowloris). */
+        header: positiveDuration.default(10_000),
       })
-      .default({ connect: 2000, response: 30_000, idle: 60_000 }),
+      .default({ connect: 2000, response: 30_000, idle: 60_000, header: 10_000 }),
+    limits: limitsSchema.default(DEFAULT_LIMITS),
     health: healthSchema.optional(),
     /** Extra attempts on another backend when the connect failed, so nothing reached the backend
      *  (refused or timed out; http also: a reset reused keep-alive connection for a body-less

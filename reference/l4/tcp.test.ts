@@ -60,6 +60,29 @@ function exchange(port: number, payload: Buffer | string, localAddress = '127.10
 }
 
 describe('TcpProxy', () => {
+  it('maxConnections: past it new clients are closed at accept, the established ones go on', async () => {
+    const b = await listen(countingBackend('b1'));
+    const { port, proxy } = await proxyTo([b], { maxConnections: 2 });
+    const held: Socket[] = [];
+    for (let i = 0; i < 2; i++) {
+      const s = connect({ port, host: '127.0.0.1' });
+      await new Promise((r) => s.once('connect', r));
+      held.push(s);
+      cleanups.push(() => s.destroy());
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    expect(proxy.connections).toBe(2);
+    const refused = await exchange(port, 'over the cap');
+    expect(refused.closedWithoutData).toBe(true);
+    const answer = new Promise<string>((resolve) => {
+      let text = '';
+      held[0]!.on('data', (d: Buffer) => (text += d));
+      held[0]!.on('end', () => resolve(text));
+    });
+    held[0]!.end('hello');
+    expect(await answer).toBe('b1 got 5 bytes');
+  });
+
   it('proxies per connection round robin and passes a half-close through', async () => {
     const p1 = await listen(countingBackend('b1'));
     const p2 = await listen(countingBackend('b2'));

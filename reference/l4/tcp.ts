@@ -1,8 +1,9 @@
 // The terminating TCP proxy: one backend connection per client connection, picked per connection.
 // Half-close is passed through (each direction ends on its own); an error or reset on either side
 // closes both; the backend connect is bounded by timeouts.connect and a refused or timed-out connect
-// is retried on another backend up to `retries` times (nothing has been sent yet). With proxyProtocol
-// set, the PROXY header is the first thing the backend receives.
+// is retried on another backend up to `retries` times (nothing has been sent yet); past maxConnections
+// (limits.connections) new clients are closed at accept. With proxyProtocol set, the PROXY header is
+// the first thing the backend receives.
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { Lease, Pool, MutablePickContext } from '../pool/index.ts';
 import { proxyHeaderV1, proxyHeaderV2 } from './proxy-header.ts';
@@ -13,6 +14,8 @@ export interface TcpProxyOptions {
   readonly timeouts: { readonly connect: number; readonly idle: number };
   readonly retries: number;
   readonly proxyProtocol?: 'v1' | 'v2';
+  /** Client connections at once; past it new ones are closed at accept, established ones go on. */
+  readonly maxConnections?: number | undefined;
   /** Hash key for hashing schedulers, from the client connection (reference/keys). */
   readonly key?: (client: Socket) => number | undefined;
   readonly now: () => number;
@@ -27,6 +30,7 @@ export class TcpProxy {
   constructor(private readonly options: TcpProxyOptions) {
     this.ctx = { key: undefined, attempt: 0, avoid: undefined, now: options.now, rng: options.rng };
     this.server = createServer({ allowHalfOpen: true, noDelay: true }, (client) => this.accept(client));
+    if (options.maxConnections !== undefined) this.server.maxConnections = options.maxConnections;
   }
 
   /** Connections open now (client side). */

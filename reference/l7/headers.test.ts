@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { downstreamResponseHeaders, forwardedNode, rawResponseHead, unmapAddress, upgradeRequestHeaders, upstreamRequestHeaders } from './headers.ts';
+import { downstreamResponseHeaders, forwardedNode, unmapAddress, upgradeRequestHeaders, upstreamRequestHeaders } from './headers.ts';
+import { rawResponseHead } from './raw-reply.ts';
 
 const pairs = (flat: string[]) => flat.reduce<string[][]>((acc, v, i) => (i % 2 ? acc[acc.length - 1]!.push(v) : acc.push([v]), acc), []);
 
@@ -18,14 +19,14 @@ describe('upstreamRequestHeaders', () => {
       'accept', 'text/html',
       'Content-Length', '3',
     ];
-    expect(pairs(upstreamRequestHeaders(raw, { address: '127.10.0.1', proto: 'http' }))).toEqual([
+    expect(pairs(upstreamRequestHeaders(raw, { address: '127.10.0.1', proto: 'http' }, { body: { kind: 'length', length: 3 } }))).toEqual([
       ['Host', 'example.test'],
       ['Accept', 'text/plain'],
       ['accept', 'text/html'],
-      ['Content-Length', '3'],
       ['X-Forwarded-For', '127.10.0.1'],
       ['X-Forwarded-Proto', 'http'],
       ['Forwarded', 'for=127.10.0.1;proto=http'],
+      ['Content-Length', '3'],
     ]);
   });
 
@@ -45,12 +46,12 @@ describe('upstreamRequestHeaders', () => {
   });
 
   it('adds Host for a client that sent none (HTTP/1.0), and keeps a client Host as it is', () => {
-    expect(pairs(upstreamRequestHeaders(['Accept', '*/*'], { address: '127.0.0.1', proto: 'http' }, '127.30.0.1:80')).slice(0, 2)).toEqual([
+    expect(pairs(upstreamRequestHeaders(['Accept', '*/*'], { address: '127.0.0.1', proto: 'http' }, { fallbackHost: '127.30.0.1:80' })).slice(0, 2)).toEqual([
       ['Accept', '*/*'],
       ['Host', '127.30.0.1:80'],
     ]);
-    expect(pairs(upstreamRequestHeaders(['host', 'a.test'], { address: '127.0.0.1', proto: 'http' }, '127.30.0.1:80'))[0]).toEqual(['host', 'a.test']);
-    expect(upstreamRequestHeaders(['host', 'a.test'], { address: '127.0.0.1', proto: 'http' }, '127.30.0.1:80').filter((h) => h.toLowerCase() === 'host')).toHaveLength(1);
+    expect(pairs(upstreamRequestHeaders(['host', 'a.test'], { address: '127.0.0.1', proto: 'http' }, { fallbackHost: '127.30.0.1:80' }))[0]).toEqual(['host', 'a.test']);
+    expect(upstreamRequestHeaders(['host', 'a.test'], { address: '127.0.0.1', proto: 'http' }, { fallbackHost: '127.30.0.1:80' }).filter((h) => h.toLowerCase() === 'host')).toHaveLength(1);
   });
 
   it('quotes and brackets IPv6 clients in Forwarded', () => {
@@ -64,17 +65,40 @@ describe('upstreamRequestHeaders', () => {
 
   it('re-frames a chunked request body as chunked and drops Expect', () => {
     const raw = ['Transfer-Encoding', 'chunked', 'Expect', '100-continue'];
-    const out = pairs(upstreamRequestHeaders(raw, { address: '127.0.0.1', proto: 'http' }));
+    const out = pairs(upstreamRequestHeaders(raw, { address: '127.0.0.1', proto: 'http' }, { body: { kind: 'chunked' } }));
     expect(out.at(-1)).toEqual(['Transfer-Encoding', 'chunked']);
     expect(out.some(([n]) => n!.toLowerCase() === 'expect')).toBe(false);
+  });
+
+  it('never drops framing or Host because Connection names them, and frames the body itself', () => {
+    const raw = ['Host', 'h.test', 'Connection', 'content-length, host, transfer-encoding, x-a', 'Content-Length', '5', 'X-A', '1'];
+    const out = pairs(upstreamRequestHeaders(raw, { address: '127.0.0.1', proto: 'http' }, { body: { kind: 'length', length: 5 } }));
+    expect(out.filter(([n]) => ['host', 'content-length'].includes(n!.toLowerCase()))).toEqual([
+      ['Host', 'h.test'],
+      ['Content-Length', '5'],
+    ]);
+    expect(out.some(([n]) => n === 'X-A')).toBe(false);
+  });
+
+  it('sends only the framing the proxy chose: a stale client Content-Length never goes through', () => {
+    const raw = ['Content-Length', '5', 'Transfer-Encoding', 'chunked'];
+    expect(upstreamRequestHeaders(raw, { address: '127.0.0.1', proto: 'http' }).filter((h) => /content-length|transfer-encoding/i.test(h))).toEqual([]);
+  });
+
+  it('replaces Host with the authority of an absolute-form target', () => {
+    const out = pairs(upstreamRequestHeaders(['Host', 'other.test'], { address: '127.0.0.1', proto: 'http' }, { authority: 'a.test:81' }));
+    expect(out[0]).toEqual(['Host', 'a.test:81']);
+    const noHost = pairs(upstreamRequestHeaders([], { address: '127.0.0.1', proto: 'http' }, { authority: 'a.test', fallbackHost: '127.30.0.1:80' }));
+    expect(noHost.filter(([n]) => n === 'Host')).toEqual([['Host', 'a.test']]);
   });
 });
 
 describe('downstreamResponseHeaders', () => {
   it('removes hop-by-hop and Connection-named headers, keeps repeated Set-Cookie', () => {
     const raw = [
+      'Content-Length', '2',
       'Content-Type', 'text/plain',
-      'Connection', 'keep-alive, X-Internal',
+      'Connection', 'keep-alive, X-Internal, Content-Length',
       'Keep-Alive', 'timeout=5',
       'Transfer-Encoding', 'chunked',
       'X-Internal', '1',
@@ -82,6 +106,7 @@ describe('downstreamResponseHeaders', () => {
       'Set-Cookie', 'b=2',
     ];
     expect(pairs(downstreamResponseHeaders(raw))).toEqual([
+      ['Content-Length', '2'],
       ['Content-Type', 'text/plain'],
       ['Set-Cookie', 'a=1'],
       ['Set-Cookie', 'b=2'],

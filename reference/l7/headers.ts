@@ -1,9 +1,16 @@
 // Header rewriting for the HTTP/1.1 proxy, pure. Works on Node's flat rawHeaders arrays
 // ([name, value, name, value, …]) so names keep their case and repeated headers stay apart.
-// Hop-by-hop headers (RFC 9110 §7.6.1) are removed both ways, plus any header that Connection names.
+// Hop-by-hop headers (RFC 9110 §7.6.1) are removed both ways, plus any header that Connection names,
+// except the framing headers and Host: a client that nominates Content-Length must not get its body
+// sent unframed (request smuggling), so those are never dropped on its say. Towards the backend the
+// client's Content-Length and Transfer-Encoding are always replaced by the framing the proxy itself
+// sends (from what the parser read, see request-head.ts); towards the client Node re-frames.
 // The client is appended to X-Forwarded-For and to RFC 7239 Forwarded; X-Forwarded-Proto is set.
+import type { BodyFraming } from './request-head.ts';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+/** Headers a Connection option can never remove: message framing and the target's host. */
+const NEVER_NOMINATED = new Set(['content-length', 'transfer-encoding', 'host']);
 
 /** Lower-cased header names listed in Connection values ("close" and "keep-alive" are options, harmless here). */
 function connectionTokens(raw: readonly string[]): string[] | undefined {
@@ -12,7 +19,7 @@ function connectionTokens(raw: readonly string[]): string[] | undefined {
     if ((raw[i] as string).toLowerCase() !== 'connection') continue;
     for (const t of (raw[i + 1] as string).split(',')) {
       const name = t.trim().toLowerCase();
-      if (name !== '' && name !== 'close' && name !== 'keep-alive') (tokens ??= []).push(name);
+      if (name !== '' && name !== 'close' && name !== 'keep-alive' && !NEVER_NOMINATED.has(name)) (tokens ??= []).push(name);
     }
   }
   return tokens;
@@ -36,26 +43,36 @@ export interface ClientInfo {
   readonly proto: 'http' | 'https';
 }
 
-/** Headers to send to the backend for a client request. `fallbackHost` becomes Host when the
- *  client sent none (HTTP/1.0), since HTTP/1.1 to the backend requires one. */
-export function upstreamRequestHeaders(raw: readonly string[], client: ClientInfo, fallbackHost?: string): string[] {
+export interface UpstreamHead {
+  /** Becomes Host when the client sent none (HTTP/1.0), since HTTP/1.1 to the backend requires one. */
+  readonly fallbackHost?: string | undefined;
+  /** Replaces the client's Host: the authority of an absolute-form target (RFC 9112 §3.2.2). */
+  readonly authority?: string | undefined;
+  /** How the proxy frames the body it sends (default: no body). */
+  readonly body?: BodyFraming | undefined;
+}
+
+/** Headers to send to the backend for a client request. */
+export function upstreamRequestHeaders(raw: readonly string[], client: ClientInfo, head: UpstreamHead = {}): string[] {
   const named = connectionTokens(raw);
   const out: string[] = [];
   let xff: string | undefined;
   let forwarded: string | undefined;
-  let chunked = false;
   let host = false;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i] as string;
     const value = raw[i + 1] as string;
     const lower = name.toLowerCase();
-    if (lower === 'host') host = true;
-    if (HOP_BY_HOP.has(lower)) {
-      if (lower === 'transfer-encoding') chunked = true;
-      continue;
-    }
+    if (HOP_BY_HOP.has(lower)) continue;
     if (named !== undefined && named.includes(lower)) continue;
     switch (lower) {
+      case 'host':
+        if (host) continue; // request-head.ts rejects a second Host; never send two
+        host = true;
+        out.push(name, head.authority ?? value);
+        continue;
+      case 'content-length':
+        continue; // the proxy's own framing is appended below
       case 'x-forwarded-for':
         xff = xff === undefined ? value : `${xff}, ${value}`;
         continue;
@@ -69,14 +86,17 @@ export function upstreamRequestHeaders(raw: readonly string[], client: ClientInf
     }
     out.push(name, value);
   }
-  if (!host && fallbackHost !== undefined) out.push('Host', fallbackHost);
+  const fallback = head.authority ?? head.fallbackHost;
+  if (!host && fallback !== undefined) out.push('Host', fallback);
   const address = client.address === undefined ? 'unknown' : unmapAddress(client.address);
   out.push('X-Forwarded-For', xff === undefined ? address : `${xff}, ${address}`);
   out.push('X-Forwarded-Proto', client.proto);
   const element = `for=${forwardedNode(client.address)};proto=${client.proto}`;
   out.push('Forwarded', forwarded === undefined ? element : `${forwarded}, ${element}`);
-  // The client's chunked framing was decoded; the body is re-framed as chunked towards the backend.
-  if (chunked) out.push('Transfer-Encoding', 'chunked');
+  // The body as the parser read it: a length stays that length, chunked is re-chunked by Node.
+  const body = head.body;
+  if (body?.kind === 'length') out.push('Content-Length', String(body.length));
+  else if (body?.kind === 'chunked') out.push('Transfer-Encoding', 'chunked');
   return out;
 }
 
@@ -94,29 +114,12 @@ export function downstreamResponseHeaders(raw: readonly string[]): string[] {
   return out;
 }
 
-/** Whether a client request carries a body (Content-Length > 0 or any Transfer-Encoding). */
-export function requestHasBody(raw: readonly string[]): boolean {
-  for (let i = 0; i < raw.length; i += 2) {
-    const lower = (raw[i] as string).toLowerCase();
-    if (lower === 'transfer-encoding') return true;
-    if (lower === 'content-length' && (raw[i + 1] as string).trim() !== '0') return true;
-  }
-  return false;
-}
-
 /** Headers for an Upgrade request (e.g. WebSocket): the usual rewrite, with the client's Upgrade
  *  token and "Connection: Upgrade" put back, since here they are the point of the request. */
-export function upgradeRequestHeaders(raw: readonly string[], client: ClientInfo, fallbackHost?: string): string[] {
+export function upgradeRequestHeaders(raw: readonly string[], client: ClientInfo, head: UpstreamHead = {}): string[] {
   let upgrade: string | undefined;
   for (let i = 0; i < raw.length; i += 2) if ((raw[i] as string).toLowerCase() === 'upgrade') upgrade = raw[i + 1] as string;
-  const out = upstreamRequestHeaders(raw, client, fallbackHost);
+  const out = upstreamRequestHeaders(raw, client, { ...head, body: undefined });
   if (upgrade !== undefined) out.push('Connection', 'Upgrade', 'Upgrade', upgrade);
   return out;
-}
-
-/** A response head written by hand on a raw socket (upgrade paths have no ServerResponse). */
-export function rawResponseHead(status: number, message: string, headers: readonly string[]): string {
-  let head = `HTTP/1.1 ${status} ${message}\r\n`;
-  for (let i = 0; i < headers.length; i += 2) head += `${headers[i]}: ${headers[i + 1]}\r\n`;
-  return head + '\r\n';
 }

@@ -1,11 +1,11 @@
 export { HttpProxy } from './proxy.ts';
-export type { HttpProxyOptions } from './proxy.ts';
+export type { HttpProxyOptions, HttpLimits } from './proxy.ts';
 export {
   upstreamRequestHeaders,
   downstreamResponseHeaders,
   upgradeRequestHeaders,
-  rawResponseHead,
   forwardedNode,
   unmapAddress,
-  requestHasBody,
 } from './headers.ts';
+export { rawResponseHead } from './raw-reply.ts';
+export type { RequestLimits } from './request-head.ts';

@@ -3,11 +3,12 @@
 // both sockets are piped until either side closes. A backend that declines gets its answer relayed
 // (close-delimited); failures get 502/503/504 written on the raw socket. One lease per tunnel.
 // A tunnel ends when either side sends FIN or closes; timeouts.idle cuts a silent one.
-import { request, STATUS_CODES, type IncomingMessage } from 'node:http';
+import { request, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Lease } from '../pool/index.ts';
-import { downstreamResponseHeaders, rawResponseHead, upgradeRequestHeaders } from './headers.ts';
+import { downstreamResponseHeaders, upgradeRequestHeaders } from './headers.ts';
+import { rawErrorReply as fail, rawResponseHead } from './raw-reply.ts';
 
 export interface UpgradeHost {
   readonly timeouts: { readonly connect: number; readonly response: number; readonly idle: number };
@@ -17,14 +18,7 @@ export interface UpgradeHost {
   readonly tunnels: Set<Duplex>;
 }
 
-function fail(socket: Duplex, status: number, detail: string): void {
-  const body = `${status} ${STATUS_CODES[status] ?? ''}: ${detail}\n`;
-  const head = rawResponseHead(status, STATUS_CODES[status] ?? '', ['Content-Type', 'text/plain; charset=utf-8', 'Content-Length', String(Buffer.byteLength(body)), 'Connection', 'close']);
-  if (socket.writable) socket.end(head + body, () => socket.destroy());
-  else socket.destroy();
-}
-
-export function proxyUpgrade(host: UpgradeHost, req: IncomingMessage, client: Duplex, head: Buffer): void {
+export function proxyUpgrade(host: UpgradeHost, req: IncomingMessage, client: Duplex, head: Buffer, target: { path: string; authority: string | undefined }): void {
   const lease = host.pick(req);
   if (lease === undefined) return fail(client, 503, 'no backend available');
   const backend = lease.backend;
@@ -41,8 +35,8 @@ export function proxyUpgrade(host: UpgradeHost, req: IncomingMessage, client: Du
     host: backend.host,
     port: backend.port,
     method: req.method,
-    path: req.url,
-    headers: upgradeRequestHeaders(req.rawHeaders, { address: req.socket.remoteAddress, proto: 'http' }, backend.address) as unknown as Record<string, string>,
+    path: target.path,
+    headers: upgradeRequestHeaders(req.rawHeaders, { address: req.socket.remoteAddress, proto: 'http' }, { fallbackHost: backend.address, authority: target.authority }) as unknown as Record<string, string>,
     setHost: false,
     agent: false,
   });
