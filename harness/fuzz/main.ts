@@ -95,6 +95,7 @@ async function fuzz(a: Args): Promise<number> {
     rows.push(`${name.padEnd(14)} ${String(Math.round(inputs / (elapsed / 1000))).padStart(9)} ${String(inputs).padStart(12)} ${String(crashes).padStart(8)} ${String(hangs).padStart(6)}  seed ${a.seed}`);
     for (const f of files) rows.push(`  ${f}`);
     for (const [id, n] of Object.entries(known)) rows.push(`  known finding ${id}: ${n} inputs (${knownFindings.find((k) => k.id === id)?.owner ?? '?'})`);
+    process.stdout.write(`done: ${rows.slice(rows.findIndex((r) => r.startsWith(name))).join('\n')}\n`);
   }
   process.stdout.write(`\ntarget          inputs/s       inputs  crashes  hangs\n${rows.join('\n')}\n`);
   return bad === 0 ? 0 : 1;
