@@ -6,18 +6,12 @@
 import { Command } from 'commander';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { CRASH_DIR } from './corpus.ts';
 import { readCrash, writeCrash } from './crash-file.ts';
 import { knownFindings } from './known-findings.ts';
 import { replayCrash } from './replay.ts';
-import type { FuzzReport } from './run.ts';
 import { fuzzTargets } from './targets/index.ts';
-import type { WorkerJob, WorkerMessage } from './worker.ts';
-
-const SHARED_BYTES = 8 + 131_072;
-// Workers do not inherit tsx's loader on Node 20: register it in the worker, then load the TypeScript.
-const WORKER_BOOT = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(new URL('./worker.ts', import.meta.url).href)}); })`;
+import { campaign } from './watchdog.ts';
 
 interface Args {
   target: string;
@@ -31,41 +25,8 @@ interface Args {
   replay?: string[];
 }
 
-/** Runs one campaign in a worker; a stalled worker is terminated and its current input saved as a hang. */
-function campaign(job: Omit<WorkerJob, 'shared'>, stallMs: number, out: string): Promise<FuzzReport & { files: string[] }> {
-  const shared = new SharedArrayBuffer(SHARED_BYTES);
-  const counters = new Int32Array(shared, 0, 2);
-  const worker = new Worker(WORKER_BOOT, { eval: true, workerData: { ...job, shared } satisfies WorkerJob });
-  const started = performance.now();
-  let last = { count: 0, at: started, printed: started };
-  return new Promise((resolve, reject) => {
-    const finish = (report: FuzzReport) => {
-      clearInterval(watch);
-      const files = report.crashes.map((c) => writeCrash(out, { target: job.target, kind: c.kind, error: c.error, seed: c.seed, path: c.path, input: c.input }));
-      resolve({ ...report, files });
-    };
-    const watch = setInterval(() => {
-      const now = performance.now();
-      const count = Atomics.load(counters, 0);
-      if (count !== last.count) last = { ...last, count, at: now };
-      else if (now - last.at > stallMs) {
-        const input = new Uint8Array(shared, 8, Atomics.load(counters, 1)).slice();
-        void worker.terminate();
-        finish({ target: job.target, inputs: count, elapsedMs: now - started, crashes: [{ kind: 'hang', error: `no progress for ${stallMs} ms on one input`, input, seed: job.seed, path: undefined }], known: {} });
-      }
-    }, 500);
-    worker.on('message', (m: WorkerMessage) => {
-      if (m.type === 'done') return finish(m.report);
-      if (performance.now() - last.printed > 10_000) {
-        last.printed = performance.now();
-        process.stdout.write(`  ${job.target}: ${m.inputs} inputs, ${Math.round(m.inputs / (m.elapsedMs / 1000))}/s\n`);
-      }
-    });
-    worker.on('error', (err) => {
-      clearInterval(watch);
-      reject(err);
-    });
-  });
+function progress(target: string, inputs: number, elapsedMs: number): void {
+  process.stdout.write(`  ${target}: ${inputs} inputs, ${Math.round(inputs / (elapsedMs / 1000))}/s\n`);
 }
 
 async function fuzz(a: Args): Promise<number> {
@@ -78,22 +39,23 @@ async function fuzz(a: Args): Promise<number> {
     let elapsed = 0;
     let crashes = 0;
     let hangs = 0;
-    const files: string[] = [];
+    const allFiles: string[] = [];
     const known: Record<string, number> = {};
     // A hang ends the worker: go on with a fresh one (next seed) until the budget is spent.
     for (let round = 0; inputs < a.count && elapsed < a.seconds * 1000; round++) {
-      const r = await campaign({ target: name, seed: a.seed + round * 1_000_003, count: a.count - inputs, durationMs: a.seconds * 1000 - elapsed, hangMs: a.hangMs, strict: a.strict }, a.stallSeconds * 1000, a.out);
+      const r = await campaign({ target: name, seed: a.seed + round * 1_000_003, count: a.count - inputs, durationMs: a.seconds * 1000 - elapsed, hangMs: a.hangMs, strict: a.strict }, a.stallSeconds * 1000, progress);
+      const files = r.crashes.map((c) => writeCrash(a.out, { target: name, kind: c.kind, error: c.error, seed: c.seed, path: c.path, input: c.input }));
       for (const [id, k] of Object.entries(r.known)) known[id] = (known[id] ?? 0) + k.inputs;
       inputs += r.inputs;
       elapsed += r.elapsedMs;
       crashes += r.crashes.filter((c) => c.kind === 'crash').length;
       hangs += r.crashes.filter((c) => c.kind === 'hang').length;
-      files.push(...r.files);
+      allFiles.push(...files);
       if (!r.crashes.some((c) => c.kind === 'hang' && c.error.startsWith('no progress'))) break;
     }
     bad += crashes + hangs;
     rows.push(`${name.padEnd(14)} ${String(Math.round(inputs / (elapsed / 1000))).padStart(9)} ${String(inputs).padStart(12)} ${String(crashes).padStart(8)} ${String(hangs).padStart(6)}  seed ${a.seed}`);
-    for (const f of files) rows.push(`  ${f}`);
+    for (const f of allFiles) rows.push(`  ${f}`);
     for (const [id, n] of Object.entries(known)) rows.push(`  known finding ${id}: ${n} inputs (${knownFindings.find((k) => k.id === id)?.owner ?? '?'})`);
     process.stdout.write(`done: ${rows.slice(rows.findIndex((r) => r.startsWith(name))).join('\n')}\n`);
   }

@@ -56,7 +56,8 @@ export function applyEdit(input: Uint8Array, edit: Edit, target: FuzzTarget, see
       return cap(concat(input.subarray(0, at), token, input.subarray(op % OPS === 8 ? at : Math.min(n, at + token.length))), target);
     }
     case 10: {
-      const other = seeds[b % seeds.length]!;
+      const other = seeds[b % Math.max(1, seeds.length)];
+      if (other === undefined) return input;
       return cap(concat(input.subarray(0, at), other.subarray(other.length === 0 ? 0 : (b >>> 8) % other.length)), target);
     }
     case 11: {

@@ -4,6 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadSeeds } from './corpus.ts';
 import { runFuzz, type FuzzOptions } from './run.ts';
+import type { FuzzTarget } from './target.ts';
 import { fuzzTarget } from './targets/index.ts';
 
 export interface WorkerJob {
@@ -13,6 +14,8 @@ export interface WorkerJob {
   durationMs: number;
   hangMs: number;
   strict: boolean;
+  /** A module whose `target` export is fuzzed instead of the named built-in one (the watchdog's test). */
+  targetModule?: string;
   /** [0]: inputs started, [1]: length of the current input; bytes from offset 8. */
   shared: SharedArrayBuffer;
 }
@@ -20,7 +23,7 @@ export interface WorkerJob {
 export type WorkerMessage = { type: 'progress'; inputs: number; elapsedMs: number } | { type: 'done'; report: ReturnType<typeof runFuzz> };
 
 const job = workerData as WorkerJob;
-const target = fuzzTarget(job.target);
+const target: FuzzTarget = job.targetModule ? ((await import(job.targetModule)) as { target: FuzzTarget }).target : fuzzTarget(job.target);
 const counters = new Int32Array(job.shared, 0, 2);
 const bytes = new Uint8Array(job.shared, 8);
 let started = 0;
