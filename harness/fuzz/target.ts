@@ -13,7 +13,7 @@ export interface FuzzTarget {
   readonly dictionary: readonly Uint8Array[];
   /** Structure-aware repairs the mutator may apply after byte edits (recompute a length or checksum). */
   readonly fixups: readonly ((input: Uint8Array) => Uint8Array)[];
-  /** Runs one input; throws when a property does not hold. Must not keep state between inputs. */
+  /** Runs one input; throws when a property does not hold. Its verdict must not depend on earlier inputs. */
   check(input: Uint8Array): void;
 }
 
