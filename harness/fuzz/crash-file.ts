@@ -20,7 +20,7 @@ export function writeCrash(dir: string, c: Omit<CrashRecord, 'schema' | 'replay'
   mkdirSync(dir, { recursive: true });
   const id = createHash('sha256').update(c.input).digest('hex').slice(0, 12);
   const file = join(dir, `${c.target}-${c.kind}-${id}.json`);
-  const rel = relative(process.cwd(), file);
+  const rel = relative(process.cwd(), file).startsWith('..') ? file : relative(process.cwd(), file);
   const record: CrashRecord = {
     schema: 'fulcrum/fuzz-crash@1',
     target: c.target,

@@ -4,7 +4,7 @@
 //   npm run fuzz -- --replay harness/fuzz/crashes/*.json
 // Prints inputs/s, total inputs, crashes and hangs per target; writes each crash/hang as a file.
 import { Command } from 'commander';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CRASH_DIR } from './corpus.ts';
 import { readCrash, writeCrash } from './crash-file.ts';
@@ -64,7 +64,9 @@ async function fuzz(a: Args): Promise<number> {
 }
 
 function replay(files: string[]): number {
-  const list = files.length > 0 ? files : readdirSync(CRASH_DIR).filter((f) => f.endsWith('.json')).map((f) => join(CRASH_DIR, f));
+  const saved = existsSync(CRASH_DIR) ? readdirSync(CRASH_DIR).filter((f) => f.endsWith('.json')).map((f) => join(CRASH_DIR, f)) : [];
+  const list = files.length > 0 ? files : saved;
+  if (list.length === 0) process.stdout.write(`no crash files in ${CRASH_DIR}\n`);
   let failing = 0;
   for (const file of list) {
     const c = readCrash(file);
