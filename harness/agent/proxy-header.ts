@@ -1,5 +1,6 @@
 // Parses a PROXY protocol header (HAProxy's proxy-protocol.txt, v1 text and v2 binary) at the start
 // of a connection. Pure: bytes in, header out. A connection without one is fine: 'none'.
+import { isIPv4, isIPv6 } from 'node:net';
 import type { AddressPort, ProxyHeaderRecord } from './protocol.ts';
 
 export const V2_SIGNATURE = Buffer.from([0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d, 0x0a, 0x51, 0x55, 0x49, 0x54, 0x0a]);
@@ -27,7 +28,9 @@ export function parseProxyHeader(buf: Buffer): ProxyParse {
 
 function parseV1(buf: Buffer): ProxyParse {
   const end = buf.indexOf('\r\n');
-  if (end < 0) return buf.length >= V1_MAX ? { kind: 'invalid', problem: 'v1 header longer than 107 bytes' } : { kind: 'need-more' };
+  if (end < 0 || end + 2 > V1_MAX) {
+    return end >= 0 || buf.length >= V1_MAX ? { kind: 'invalid', problem: 'v1 header longer than 107 bytes' } : { kind: 'need-more' };
+  }
   const parts = buf.subarray(0, end).toString('latin1').split(' ');
   const consumed = end + 2;
   if (parts[1] === 'UNKNOWN') return { kind: 'header', header: { version: 1, kind: 'UNKNOWN' }, consumed };
@@ -35,11 +38,21 @@ function parseV1(buf: Buffer): ProxyParse {
     return { kind: 'invalid', problem: `v1 header "${parts.join(' ')}" is not "PROXY TCP4|TCP6 src dst sport dport"` };
   }
   const [, kind, src, dst, sport, dport] = parts as [string, string, string, string, string, string];
+  // proxy-protocol.txt 2.1: addresses of the announced family, ports decimal in [0..65535].
+  const validAddress = (a: string) => (kind === 'TCP4' ? isIPv4(a) : /^[0-9a-fA-F:.]+$/.test(a) && isIPv6(a));
+  const bad = [src, dst].find((a) => !validAddress(a)) ?? [sport, dport].find((p) => port(p) === undefined);
+  if (bad !== undefined) return { kind: 'invalid', problem: `v1 ${kind} header with "${bad}", not an ${kind === 'TCP4' ? 'IPv4' : 'IPv6'} address or a port` };
   return {
     kind: 'header',
-    header: { version: 1, kind, source: { address: src, port: Number(sport) }, destination: { address: dst, port: Number(dport) } },
+    header: { version: 1, kind, source: { address: src, port: port(sport)! }, destination: { address: dst, port: port(dport)! } },
     consumed,
   };
+}
+
+function port(text: string): number | undefined {
+  if (!/^(0|[1-9][0-9]{0,4})$/.test(text)) return undefined;
+  const n = Number(text);
+  return n <= 65535 ? n : undefined;
 }
 
 function parseV2(buf: Buffer): ProxyParse {
@@ -47,6 +60,7 @@ function parseV2(buf: Buffer): ProxyParse {
   const fam = buf[13] as number;
   const len = buf.readUInt16BE(14);
   if (verCmd >> 4 !== 2) return { kind: 'invalid', problem: `v2 header with version ${verCmd >> 4}` };
+  if ((verCmd & 0x0f) > 1) return { kind: 'invalid', problem: `v2 header with command ${verCmd & 0x0f} (0 LOCAL, 1 PROXY)` };
   if (buf.length < 16 + len) return { kind: 'need-more' };
   const consumed = 16 + len;
   const command = (verCmd & 0x0f) === 0 ? 'LOCAL' : 'PROXY';
@@ -61,6 +75,7 @@ function parseV2(buf: Buffer): ProxyParse {
     const ip = (o: number) => Array.from({ length: 8 }, (_, i) => body.readUInt16BE(o + 2 * i).toString(16)).join(':');
     return { kind: 'header', header: { version: 2, kind: `${command} TCP6`, ...addresses(ip(0), ip(16), body.readUInt16BE(32), body.readUInt16BE(34)) }, consumed };
   }
+  if (family === 1 || family === 2) return { kind: 'invalid', problem: `v2 ${family === 1 ? 'IPv4' : 'IPv6'} header with a ${len}-byte address block (needs ${family === 1 ? 12 : 36})` };
   return { kind: 'header', header: { version: 2, kind: `${command} family ${family}` }, consumed };
 }
 

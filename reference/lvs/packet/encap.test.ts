@@ -57,6 +57,24 @@ describe('tunnel encapsulation', () => {
     expect(read16(pkt, 22)).toBe(ETHERTYPE_IPV4);
   });
 
+  it('refuses an outer header whose IHL is under 5 or past the packet (fuzz finding: inner packet at offset 0)', () => {
+    const inner = ipPacket({ payload: bytes(20) });
+    const outer = new Uint8Array(20 + inner.length);
+    outer.set(inner, 20);
+    outer.set([0x45, 0, 0, 0, 0, 7, 0, 0, 64, PROTO_IPIP], 0);
+    write16(outer, 2, outer.length);
+    expect(decapsulate(outer, 0, outer.length)?.inner).toBe(20);
+    for (const ihl of [0, 1, 4]) {
+      const bad = outer.slice();
+      bad[0] = 0x40 | ihl;
+      expect(decapsulate(bad, 0, bad.length)).toBeUndefined();
+    }
+    const short = outer.slice();
+    short[0] = 0x4f; // 60-byte header
+    write16(short, 2, 40);
+    expect(decapsulate(short, 0, short.length)).toBeUndefined();
+  });
+
   it('refuses to encapsulate without headroom', () => {
     const { buf } = framed(4);
     expect(() => encapsulate(buf, 4, 24, 28, buf.length, 'ipip', { source: 1, destination: 2, id: 0, ttl: 64, dontFragment: false, tos: 0 })).toThrow(RangeError);

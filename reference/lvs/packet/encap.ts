@@ -67,6 +67,8 @@ export function decapsulate(buf: Uint8Array, ip: number, end: number): Decapsula
   if (end - ip < IPV4_MIN_HDR || buf[ip]! >>> 4 !== 4) return undefined;
   const hl = ipHeaderLength(buf, ip);
   const outerEnd = Math.min(end, ip + read16(buf, ip + 2));
+  // An IHL under 5 would make the outer header its own "inner" packet (found by harness/fuzz).
+  if (hl < IPV4_MIN_HDR || outerEnd - ip < hl) return undefined;
   const proto = ipProtocol(buf, ip);
   if (proto === PROTO_IPIP) return outerEnd - ip - hl >= IPV4_MIN_HDR ? { inner: ip + hl, end: outerEnd, innerType: ETHERTYPE_IPV4 } : undefined;
   if (proto !== PROTO_GRE) return undefined;
