@@ -21,10 +21,9 @@ export { startLvs, type RunningLvs, type StartLvsOptions } from './start.ts';
 export { startRsAgent, configureRealServer, realServerSysctls, type RsAgent, type RsAgentOptions } from './rs-agent.ts';
 export { ConnTable, DEFAULT_TIMEOUTS, type ConnTimeouts } from './conntrack.ts';
 export { native, nativeAvailable, NativeUnavailableError } from './native.ts';
-export { parseIPv4, formatIPv4, writeIPv4Header, PROTO_UDP } from './packet/ipv4.ts';
-export { fillL4Checksum } from './packet/l4.ts';
+export { parseIPv4, formatIPv4 } from './packet/ipv4.ts';
 export { write16 } from './packet/checksum.ts';
-export { parseMac, formatMac, writeEthernet, ETHERTYPE_IPV4 } from './packet/ethernet.ts';
+export { parseMac, formatMac } from './packet/ethernet.ts';
 export { LvsHealth, type HealthTarget } from './health.ts';
 export { startAdmin, route as routeAdmin, type AdminTarget, type AdminServer, type AdminReply } from './admin.ts';
 // The packet layer and the engine's output queues, for tools that build frames or feed the engine (harness/fuzz).
