@@ -60,16 +60,20 @@ function pickCase(name: string, n: number, batch: number): MicroCase {
       let u = 0;
       // A plain data property (a getter costs more than a maglev lookup), set before each pick.
       const ctx: { key: number; now(): number; rng(): number } = { key: 0, now: () => 0, rng: () => uniforms[u++ & (KEYS - 1)]! };
-      return freshLoop(s, ctx, keys, batch, name);
+      return freshLoop(s, ctx, keys, batch, name, n);
     },
   };
 }
 
 /** The timed loop, compiled anew for each case: one shared loop would see every scheduler class at
  *  its pick() call, go megamorphic and charge every scheduler for the dispatch (benchmark.js also
- *  compiles each test separately). */
-function freshLoop(s: Scheduler, ctx: PickContext & { key: number }, keys: Uint32Array, batch: number, name: string): () => void {
-  const body = `let i = 0;
+ *  compiles each test separately). The source must differ per case: V8 caches `new Function` by
+ *  source, and loops compiled from one cached source share their call-site feedback — after four
+ *  scheduler classes, pick() went megamorphic anyway (random 10 → 20 ns late in a full run). The
+ *  case (scheduler, N) names the source; one case twice shares feedback of one class only. */
+function freshLoop(s: Scheduler, ctx: PickContext & { key: number }, keys: Uint32Array, batch: number, name: string, n: number): () => void {
+  const body = `// pick ${name.replace(/[^a-z0-9]/gi, '')} N=${n}
+    let i = 0;
     return function run() {
       for (let b = 0; b < batch; b++) {
         ctx.key = keys[i++ & ${KEYS - 1}];
