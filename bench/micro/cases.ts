@@ -6,10 +6,11 @@ import { schedulerFactory, schedulerNames, type BackendView, type PickContext, t
 /** How pick cost should grow with N, as the algorithm is designed. */
 export type Complexity = 'O(1)' | 'O(log N)' | 'O(N)';
 
-/** Design complexity of each scheduler's pick (amortised, all backends eligible). */
+/** Design complexity of each scheduler's pick (amortised or expected, all backends eligible).
+ *  wrandom and p2c draw through a guide table: O(1) expected steps, whatever the weights. */
 export const DESIGN_COMPLEXITY: Readonly<Record<string, Complexity>> = {
   rr: 'O(1)', wrr: 'O(1)', lc: 'O(N)', wlc: 'O(N)', sed: 'O(N)', nq: 'O(N)',
-  random: 'O(1)', wrandom: 'O(log N)', p2c: 'O(log N)', ewma: 'O(N)',
+  random: 'O(1)', wrandom: 'O(1)', p2c: 'O(1)', ewma: 'O(N)',
   sh: 'O(1)', dh: 'O(1)', iphash: 'O(N)', ring: 'O(log N)', maglev: 'O(1)', rendezvous: 'O(N)',
   lblc: 'O(1)', lblcr: 'O(1)', fo: 'O(1)', ovf: 'O(1)', first: 'O(1)',
 };
@@ -58,16 +59,20 @@ function pickCase(name: string, n: number, batch: number): MicroCase {
       let u = 0;
       // A plain data property (a getter costs more than a maglev lookup), set before each pick.
       const ctx: { key: number; now(): number; rng(): number } = { key: 0, now: () => 0, rng: () => uniforms[u++ & (KEYS - 1)]! };
-      return freshLoop(s, ctx, keys, batch, name);
+      return freshLoop(s, ctx, keys, batch, name, n);
     },
   };
 }
 
 /** The timed loop, compiled anew for each case: one shared loop would see every scheduler class at
  *  its pick() call, go megamorphic and charge every scheduler for the dispatch (benchmark.js also
- *  compiles each test separately). */
-function freshLoop(s: Scheduler, ctx: PickContext & { key: number }, keys: Uint32Array, batch: number, name: string): () => void {
-  const body = `let i = 0;
+ *  compiles each test separately). The source must differ per case: V8 caches `new Function` by
+ *  source, and loops compiled from one cached source share their call-site feedback — after four
+ *  scheduler classes, pick() went megamorphic anyway (random 10 → 20 ns late in a full run). The
+ *  case (scheduler, N) names the source; one case twice shares feedback of one class only. */
+function freshLoop(s: Scheduler, ctx: PickContext & { key: number }, keys: Uint32Array, batch: number, name: string, n: number): () => void {
+  const body = `// pick ${name.replace(/[^a-z0-9]/gi, '')} N=${n}
+    let i = 0;
     return function run() {
       for (let b = 0; b < batch; b++) {
         ctx.key = keys[i++ & ${KEYS - 1}];

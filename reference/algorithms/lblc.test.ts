@@ -48,6 +48,21 @@ describe('lblc', () => {
     expect(at(5)).toBe('a'); // forgotten: wlc picks the idle one
   });
 
+  it('follows its backend by id across updates that reorder, drop and re-create backends', () => {
+    const s = lblc.create();
+    s.update([backend('a'), backend('b'), backend('c')]);
+    const keys = [1, 2, 3, 4, 5, 6];
+    const before = keys.map((key) => s.pick(context({ key }))!.id);
+    expect(new Set(before).size).toBe(3);
+    const c2 = backend('c'); // a new object under an old id
+    s.update([c2, backend('z'), backend('b'), backend('a')].map((b) => ({ ...b }))); // reordered, plus z
+    expect(keys.map((key) => s.pick(context({ key }))!.id)).toEqual(before);
+    s.update([backend('b'), c2]); // a gone: its keys move, the others stay
+    const after = keys.map((key) => s.pick(context({ key }))!.id);
+    keys.forEach((_, i) => expect(after[i]).toBe(before[i] === 'a' ? after[i] : before[i]));
+    expect(after).not.toContain('a');
+  });
+
   it('keeps at most maxEntries destinations', () => {
     const s = lblc.create({ maxEntries: 2 }) as Scheduler & { table: { size: number } };
     s.update([backend('a'), backend('b')]);

@@ -6,12 +6,15 @@
 // 16384 = IPVS's table size × 16) are kept, the oldest dropped first.
 // Source: Linux IPVS ip_vs_lblc.c.
 import { keyOf } from './hash-key.ts';
-import { LocalityBase, LocalityTable, overloaded } from './locality.ts';
+import { LocalityBase, LocalityTable } from './locality.ts';
 import { allowOnly, numberOption } from './options.ts';
 import type { BackendView, PickContext, Scheduler, SchedulerFactory, SchedulerOptions } from './types.ts';
 
 interface Entry {
   id: string;
+  /** Where id is in the current list (−1: gone), as of `epoch`. */
+  index: number;
+  epoch: number;
   lastUse: number;
 }
 
@@ -28,11 +31,15 @@ class LocalityLeastConnections extends LocalityBase implements Scheduler {
     const key = keyOf(ctx);
     const now = ctx.now();
     const entry = this.table.get(key, now);
-    const remembered = entry && this.live(entry.id, ctx);
-    if (remembered && !overloaded(remembered, this.list)) return remembered;
+    if (entry && entry.epoch !== this.epoch) {
+      entry.index = this.indexOf(entry.id);
+      entry.epoch = this.epoch;
+    }
+    const remembered = entry && this.live(entry.index, ctx);
+    if (remembered && !this.overloaded(remembered)) return remembered;
     const chosen = this.fallback.pick(ctx);
     if (!chosen) return undefined;
-    this.table.set(key, { id: chosen.id, lastUse: now });
+    this.table.set(key, { id: chosen.id, index: this.indexOf(chosen.id), epoch: this.epoch, lastUse: now });
     return chosen;
   }
 }

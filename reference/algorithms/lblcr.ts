@@ -7,12 +7,15 @@
 // Source: Linux IPVS ip_vs_lblcr.c.
 import { keyOf } from './hash-key.ts';
 import { localityOptions } from './lblc.ts';
-import { LocalityBase, LocalityTable, overloaded } from './locality.ts';
+import { LocalityBase, LocalityTable } from './locality.ts';
 import type { BackendView, PickContext, Scheduler, SchedulerFactory } from './types.ts';
 
 interface Entry {
   /** Newest first, as IPVS adds set members at the head of its list. */
   ids: string[];
+  /** index[k]: where ids[k] is in the current list (−1: gone), as of `epoch`. */
+  index: number[];
+  epoch: number;
   lastMod: number;
   lastUse: number;
 }
@@ -35,22 +38,28 @@ class LocalityReplicated extends LocalityBase implements Scheduler {
     const entry = this.table.get(key, now);
     if (!entry) {
       const chosen = this.fallback.pick(ctx);
-      if (chosen) this.table.set(key, { ids: [chosen.id], lastMod: now, lastUse: now });
+      if (chosen) this.table.set(key, { ids: [chosen.id], index: [this.indexOf(chosen.id)], epoch: this.epoch, lastMod: now, lastUse: now });
       return chosen;
+    }
+    if (entry.epoch !== this.epoch) {
+      for (let k = 0; k < entry.ids.length; k++) entry.index[k] = this.indexOf(entry.ids[k]!);
+      entry.epoch = this.epoch;
     }
     const least = this.setMin(entry, ctx);
     if (entry.ids.length > 1 && now - entry.lastMod > this.expirationMs) {
       const busiest = this.setMax(entry);
-      if (busiest !== undefined) {
-        entry.ids = entry.ids.filter((id) => id !== busiest);
+      if (busiest >= 0) {
+        entry.ids = entry.ids.filter((_, k) => k !== busiest);
+        entry.index = entry.index.filter((_, k) => k !== busiest);
         entry.lastMod = now;
       }
     }
-    if (least && !overloaded(least, this.list)) return least;
+    if (least && !this.overloaded(least)) return least;
     const chosen = this.fallback.pick(ctx);
     if (!chosen) return undefined;
     if (!entry.ids.includes(chosen.id)) {
       entry.ids.unshift(chosen.id);
+      entry.index.unshift(this.indexOf(chosen.id));
       entry.lastMod = now;
     }
     return chosen;
@@ -59,21 +68,26 @@ class LocalityReplicated extends LocalityBase implements Scheduler {
   /** The member with the lowest active/weight that may take work (first wins ties). */
   private setMin(entry: Entry, ctx: PickContext): BackendView | undefined {
     let least: BackendView | undefined;
-    for (const id of entry.ids) {
-      const b = this.live(id, ctx);
+    for (let k = 0; k < entry.index.length; k++) {
+      const b = this.live(entry.index[k]!, ctx);
       if (b && (!least || least.active * b.weight > b.active * least.weight)) least = b;
     }
     return least;
   }
 
-  /** The member with the highest active/weight among those with weight > 0. */
-  private setMax(entry: Entry): string | undefined {
+  /** Position in the set of the member with the highest active/weight among those with weight > 0 (−1: none). */
+  private setMax(entry: Entry): number {
     let most: BackendView | undefined;
-    for (const id of entry.ids) {
-      const b = this.byId.get(id);
-      if (b && b.weight > 0 && (!most || most.active * b.weight < b.active * most.weight)) most = b;
+    let at = -1;
+    for (let k = 0; k < entry.index.length; k++) {
+      const i = entry.index[k]!;
+      const b = i >= 0 ? this.list[i] : undefined;
+      if (b && b.weight > 0 && (!most || most.active * b.weight < b.active * most.weight)) {
+        most = b;
+        at = k;
+      }
     }
-    return most?.id;
+    return at;
   }
 
   /** Members of the set for `key` (tests and diagnostics). */

@@ -16,45 +16,57 @@ const DISTINCT_REDRAWS = 8;
 class PowerOfChoices implements Scheduler {
   readonly name = 'p2c';
   private draw = new WeightedDraw([]);
+  /** Indexes already drawn in this pick (distinct draws), reused so a pick allocates nothing. */
+  private readonly taken: Int32Array;
 
   constructor(
     private readonly choices: number,
     private readonly distinct: boolean,
-  ) {}
+  ) {
+    this.taken = new Int32Array(choices);
+  }
 
   update(backends: readonly BackendView[]): void {
     this.draw = new WeightedDraw(backends.filter((b) => b.usable && b.weight > 0));
   }
 
   pick(ctx: PickContext): BackendView | undefined {
-    const list = this.draw.list;
-    const n = list.length;
-    const taken: number[] = [];
+    const draw = this.draw;
+    const list = draw.list;
+    if (list.length === 0) return undefined;
+    const taken = this.taken;
+    let count = 0; // of taken
     let best: BackendView | undefined;
-    for (let c = 0; c < this.choices && n > 0; c++) {
-      let i = this.eligibleFrom(this.draw.index(ctx.rng()), ctx);
+    for (let c = 0; c < this.choices; c++) {
+      let i = eligibleFrom(list, draw.index(ctx.rng()), ctx, taken, 0);
       if (i < 0) return best; // nothing eligible at all (or, distinct, nothing left)
       if (this.distinct) {
-        for (let r = 0; r < DISTINCT_REDRAWS && taken.includes(i); r++) i = this.eligibleFrom(this.draw.index(ctx.rng()), ctx);
-        if (taken.includes(i)) i = this.eligibleFrom(i, ctx, taken);
+        for (let r = 0; r < DISTINCT_REDRAWS && includes(taken, count, i); r++) i = eligibleFrom(list, draw.index(ctx.rng()), ctx, taken, 0);
+        if (includes(taken, count, i)) i = eligibleFrom(list, i, ctx, taken, count);
         if (i < 0) return best;
-        taken.push(i);
+        taken[count++] = i;
       }
       const b = list[i]!;
       if (!best || b.active < best.active) best = b;
     }
     return best;
   }
+}
 
-  /** The first index from start (wrapping) whose backend can take the request and is not in skip; −1 if none. */
-  private eligibleFrom(start: number, ctx: PickContext, skip: readonly number[] = []): number {
-    const list = this.draw.list;
-    for (let s = 0; s < list.length; s++) {
-      const i = (start + s) % list.length;
-      if (!skip.includes(i) && canTake(list[i]!, ctx)) return i;
-    }
-    return -1;
+function includes(taken: Int32Array, count: number, i: number): boolean {
+  for (let t = 0; t < count; t++) if (taken[t] === i) return true;
+  return false;
+}
+
+/** The first index from start (wrapping) whose backend can take the request and is not among the
+ *  first `skipCount` of `skip`; −1 if none. */
+function eligibleFrom(list: readonly BackendView[], start: number, ctx: PickContext, skip: Int32Array, skipCount: number): number {
+  const n = list.length;
+  for (let s = 0; s < n; s++) {
+    const i = start + s < n ? start + s : start + s - n;
+    if (!includes(skip, skipCount, i) && canTake(list[i]!, ctx)) return i;
   }
+  return -1;
 }
 
 export const p2c: SchedulerFactory = {

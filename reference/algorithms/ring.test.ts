@@ -39,6 +39,18 @@ describe('ring placements', () => {
     }
   });
 
+  it('packs owners in 16 bits up to 65 536 backends, and searches the plain arrays beyond', () => {
+    const rng = seededRng(12);
+    for (const n of [65_536, 65_537]) {
+      const s = ring.create({ pointsPerWeight: 1 }) as ReturnType<typeof ring.create> & { ring: ReturnType<typeof buildRing> };
+      s.update(Array.from({ length: n }, (_, i) => backend(`n${i}`)));
+      const { points, owner, backends: list } = s.ring;
+      expect(list.length).toBe(n);
+      const keys = [0, points[0]!, points[points.length - 1]!, points[points.length - 1]! + 1, ...Array.from({ length: 3000 }, () => Math.floor(rng() * 4294967296))];
+      for (const key of keys) expect(s.pick(context({ key }))!.id).toBe(list[owner[ringIndex(points, key >>> 0)]!]!.id);
+    }
+  });
+
   it('points follow weight, or share ringSize by weight', () => {
     const w = buildRing([backend('a', 1), backend('b', 3)], { pointsPerWeight: 10, hash: 'murmur3' });
     expect(Array.from(w.owner).filter((i) => i === 1).length).toBe(30);
