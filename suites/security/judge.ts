@@ -38,7 +38,10 @@ export interface CaseResult {
   outcome: string;
   rfc: string;
   client: string;
+  /** What the backend received on each connection that carried bytes (escaped excerpts). */
   backend: string[];
+  /** Response-side cases: what a follow-up request on a new connection got. */
+  followUp?: string;
 }
 
 interface ClientView {

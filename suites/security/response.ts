@@ -53,7 +53,8 @@ async function runKind(ctx: CheckContext, kind: Misbehaviour): Promise<CaseResul
     outcome: `${first.how}; ${second.how}`,
     rfc: 'RFC 9112 §4, §6.3, §8, §9.6; RFC 9110 §5.5',
     client: broken.client.ok ? `${excerpt(broken.client.bytes, 200)} [${broken.client.end}]` : broken.client.error,
-    backend: follow.client.ok ? [excerpt(follow.client.bytes, 160)] : [follow.client.error],
+    backend: broken.backend.map((b) => excerpt(b.bytes, 200)),
+    followUp: follow.client.ok ? excerpt(follow.client.bytes, 160) : follow.client.error,
   };
 }
 
