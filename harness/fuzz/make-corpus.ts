@@ -3,8 +3,11 @@
 // cases), built with the reference's own encoders. Run: npx tsx harness/fuzz/make-corpus.ts
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { proxyHeaderV1, proxyHeaderV2 } from '../../reference/index.ts';
-import {
+import { lvs, proxyHeaderV1, proxyHeaderV2 } from '../../reference/index.ts';
+import { buildProxyHeader } from '../agent/proxy-header.ts';
+import { CORPUS_DIR } from './corpus.ts';
+import { LB_IN, LB_OUT, SEPARATOR } from './targets/lvs-engine.ts';
+const {
   ARP_REPLY,
   BROADCAST_MAC,
   GSO_TCPV4,
@@ -25,11 +28,8 @@ import {
   writeVnet,
   ETHERTYPE_IPV4,
   ETHERTYPE_IPV6,
-  type VnetHeader,
-} from '../../reference/lvs/index.ts';
-import { buildProxyHeader } from '../agent/proxy-header.ts';
-import { CORPUS_DIR } from './corpus.ts';
-import { LB_IN, LB_OUT, SEPARATOR } from './targets/lvs-engine.ts';
+} = lvs;
+type VnetHeader = lvs.VnetHeader;
 
 interface Spec {
   protocol?: number;
