@@ -184,7 +184,7 @@ function engineInputs(): Record<string, Uint8Array> {
   out['arp-reply-rs'] = engineFrame(1, arpReply());
   out['ipv6'] = engineFrame(0, ethFrame(fill(60), LB_OUT.mac, CLIENT_MAC, ETHERTYPE_IPV6));
   out['truncated'] = engineFrame(0, toLb(ipPacket({ flags: 0x02 })), NO_VNET, 0x80 >>> 1);
-  // Reproducers of known findings (known-findings.ts), built small by hand from what the fuzzer found.
+  // Reproducers of findings (fixed ones stay as regression seeds, replay.test.ts), built small by hand from what the fuzzer found.
   out['finding-forwards-truncated-packet'] = natSyn.subarray(0, natSyn.length - 1);
   const badTcp = ipPacket({ dst: '198.19.1.103', dport: 443, flags: 0x02, payload: fill(1000) });
   badTcp[20 + 12] = 0x00; // TCP data offset 0
@@ -239,7 +239,7 @@ const http: Record<string, string> = {
   'response-chunked': 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: x-private\r\nX-Private: 1\r\n\r\n2\r\nok\r\n0\r\n\r\n',
   'response-101': 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n',
   'response-204': 'HTTP/1.1 204 No Content\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n\r\n',
-  // Reproducers of known findings (known-findings.ts)
+  // Reproducers of findings (fixed ones stay as regression seeds, replay.test.ts)
   'finding-connection-drops-framing': 'GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 33\r\nConnection: content-length\r\n\r\nGET /admin HTTP/1.1\r\nHost: a\r\n\r\n',
   'finding-connection-drops-host': 'GET / HTTP/1.1\r\nHost: a\r\nConnection: host\r\n\r\n',
   'finding-status-not-three-digits': 'HTTP/1.1 001 OK\r\nContent-Length: 0\r\n\r\n',
