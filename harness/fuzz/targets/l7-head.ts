@@ -18,8 +18,8 @@ const { downstreamResponseHeaders, inspectRequestHead, relayedResponseHead, upgr
 const HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 const CLIENT = { address: '127.10.0.1', proto: 'http' as const };
 const BACKEND = '127.30.0.1:8080';
-/** The proxy's default bounds, with a body limit so the 413 branch is reachable. */
-const LIMITS: l7.RequestLimits = { headerBytes: 16_384, headers: 100, urlBytes: 8192, body: 1000 };
+/** Bounds far under the proxy's defaults, so inputs of at most maxLength bytes reach 413, 414 and 431 too. */
+const LIMITS: l7.RequestLimits = { headerBytes: 512, headers: 16, urlBytes: 128, body: 256 };
 
 function values(raw: readonly string[], name: string): string[] {
   const out: string[] = [];
@@ -63,10 +63,14 @@ function checkFraming(h: ParsedHead, body: l7.BodyFraming, up: readonly string[]
   expectThat(JSON.stringify(framing) === JSON.stringify(want), () => `the request body loses its framing upstream: ${JSON.stringify(framing)} for ${got} (in: ${JSON.stringify(h.rawHeaders)}, out: ${JSON.stringify(up)})`);
 }
 
+/** The strict head check on a head as llhttp parsed it, within the target's bounds. */
+export function headVerdict(h: ParsedHead): l7.HeadVerdict {
+  return inspectRequestHead({ method: h.method ?? '', url: h.url, httpVersion: `${h.versionMajor}.${h.versionMinor}`, rawHeaders: h.rawHeaders }, LIMITS);
+}
+
 function checkRequest(h: ParsedHead): void {
   const raw = h.rawHeaders;
-  const head = { method: h.method ?? '', url: h.url, httpVersion: `${h.versionMajor}.${h.versionMinor}`, rawHeaders: raw };
-  const verdict = inspectRequestHead(head, LIMITS);
+  const verdict = headVerdict(h);
   if (!verdict.ok) {
     expectThat([400, 413, 414, 431, 501, 505].includes(verdict.status) && verdict.reason !== '', () => `refused with ${verdict.status} "${verdict.reason}"`);
     // The rewrite still must not throw or emit what node:http refuses, whatever it is given.
