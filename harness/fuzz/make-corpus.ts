@@ -3,8 +3,11 @@
 // cases), built with the reference's own encoders. Run: npx tsx harness/fuzz/make-corpus.ts
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { proxyHeaderV1, proxyHeaderV2 } from '../../reference/index.ts';
-import {
+import { lvs, proxyHeaderV1, proxyHeaderV2 } from '../../reference/index.ts';
+import { buildProxyHeader } from '../agent/proxy-header.ts';
+import { CORPUS_DIR } from './corpus.ts';
+import { LB_IN, LB_OUT, SEPARATOR } from './targets/lvs-engine.ts';
+const {
   ARP_REPLY,
   BROADCAST_MAC,
   GSO_TCPV4,
@@ -25,11 +28,8 @@ import {
   writeVnet,
   ETHERTYPE_IPV4,
   ETHERTYPE_IPV6,
-  type VnetHeader,
-} from '../../reference/lvs/index.ts';
-import { buildProxyHeader } from '../agent/proxy-header.ts';
-import { CORPUS_DIR } from './corpus.ts';
-import { LB_IN, LB_OUT, SEPARATOR } from './targets/lvs-engine.ts';
+} = lvs;
+type VnetHeader = lvs.VnetHeader;
 
 interface Spec {
   protocol?: number;
@@ -184,7 +184,7 @@ function engineInputs(): Record<string, Uint8Array> {
   out['arp-reply-rs'] = engineFrame(1, arpReply());
   out['ipv6'] = engineFrame(0, ethFrame(fill(60), LB_OUT.mac, CLIENT_MAC, ETHERTYPE_IPV6));
   out['truncated'] = engineFrame(0, toLb(ipPacket({ flags: 0x02 })), NO_VNET, 0x80 >>> 1);
-  // Reproducers of known findings (known-findings.ts), built small by hand from what the fuzzer found.
+  // Reproducers of findings (fixed ones stay as regression seeds, replay.test.ts), built small by hand from what the fuzzer found.
   out['finding-forwards-truncated-packet'] = natSyn.subarray(0, natSyn.length - 1);
   const badTcp = ipPacket({ dst: '198.19.1.103', dport: 443, flags: 0x02, payload: fill(1000) });
   badTcp[20 + 12] = 0x00; // TCP data offset 0
@@ -235,11 +235,20 @@ const http: Record<string, string> = {
   'http10-no-host': 'GET / HTTP/1.0\r\n\r\n',
   'absolute-form': 'GET http://example.com/p HTTP/1.1\r\nHost: example.com\r\n\r\n',
   'te-keepalive': 'GET / HTTP/1.1\r\nHost: a\r\nTE: trailers\r\nKeep-Alive: 5\r\nProxy-Connection: keep-alive\r\n\r\n',
+  // the strict head check's refusals (request-head.ts; l7-head's bounds: 16 lines, 512 bytes of them, a 128-byte target, a 256-byte body)
+  'two-hosts': 'GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n',
+  'http10-chunked': 'POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n',
+  'gzip-chunked': 'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n',
+  'asterisk-get': 'GET * HTTP/1.1\r\nHost: a\r\n\r\n',
+  'long-target': `GET /${'a'.repeat(130)} HTTP/1.1\r\nHost: a\r\n\r\n`,
+  'many-headers': `GET / HTTP/1.1\r\nHost: a\r\n${Array.from({ length: 16 }, (_, i) => `X-${i}: ${i}\r\n`).join('')}\r\n`,
+  'big-headers': `GET / HTTP/1.1\r\nHost: a\r\nX-Big: ${'b'.repeat(520)}\r\n\r\n`,
+  'big-body': `POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 300\r\n\r\n${'c'.repeat(300)}`,
   'response-200': 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Backend: b1\r\nConnection: keep-alive\r\n\r\nok',
   'response-chunked': 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: x-private\r\nX-Private: 1\r\n\r\n2\r\nok\r\n0\r\n\r\n',
   'response-101': 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n',
   'response-204': 'HTTP/1.1 204 No Content\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n\r\n',
-  // Reproducers of known findings (known-findings.ts)
+  // Reproducers of findings (fixed ones stay as regression seeds, replay.test.ts)
   'finding-connection-drops-framing': 'GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 33\r\nConnection: content-length\r\n\r\nGET /admin HTTP/1.1\r\nHost: a\r\n\r\n',
   'finding-connection-drops-host': 'GET / HTTP/1.1\r\nHost: a\r\nConnection: host\r\n\r\n',
   'finding-status-not-three-digits': 'HTTP/1.1 001 OK\r\nContent-Length: 0\r\n\r\n',

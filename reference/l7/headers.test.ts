@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { downstreamResponseHeaders, forwardedNode, unmapAddress, upgradeRequestHeaders, upstreamRequestHeaders } from './headers.ts';
-import { rawResponseHead } from './raw-reply.ts';
+import { rawResponseHead, relayedResponseHead } from './raw-reply.ts';
 
 const pairs = (flat: string[]) => flat.reduce<string[][]>((acc, v, i) => (i % 2 ? acc[acc.length - 1]!.push(v) : acc.push([v]), acc), []);
 
@@ -142,5 +142,11 @@ describe('upgrade heads', () => {
     expect(rawResponseHead(101, 'Switching Protocols', ['Upgrade', 'websocket', 'Connection', 'Upgrade'])).toBe(
       'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n',
     );
+  });
+
+  it('relays only a status a status line can carry (llhttp reads "001" as 1)', () => {
+    expect(relayedResponseHead(101, 'Switching Protocols', [])).toBe('HTTP/1.1 101 Switching Protocols\r\n\r\n');
+    expect(relayedResponseHead(999, 'x', [])).toBe('HTTP/1.1 999 x\r\n\r\n');
+    for (const status of [0, 1, 99, 1000]) expect(relayedResponseHead(status, 'OK', [])).toBeUndefined();
   });
 });

@@ -7,5 +7,7 @@ export {
   forwardedNode,
   unmapAddress,
 } from './headers.ts';
-export { rawResponseHead } from './raw-reply.ts';
-export type { RequestLimits } from './request-head.ts';
+export { rawResponseHead, relayedResponseHead } from './raw-reply.ts';
+// the strict head check, pure (the fuzzer drives it with llhttp's heads)
+export { inspectRequestHead } from './request-head.ts';
+export type { RequestLimits, RequestHead, HeadVerdict, BodyFraming } from './request-head.ts';

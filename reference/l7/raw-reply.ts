@@ -10,6 +10,14 @@ export function rawResponseHead(status: number, message: string, headers: readon
   return head + '\r\n';
 }
 
+/** A backend's response head to relay by hand (upgrade path), or undefined when its status is not the
+ *  three digits a status line needs (RFC 9112 §4): llhttp reads "001" as 1, which would go out as
+ *  "HTTP/1.1 1 …" that no client parses. Node's writeHead refuses the same range on the plain path. */
+export function relayedResponseHead(status: number, message: string, headers: readonly string[]): string | undefined {
+  if (!Number.isInteger(status) || status < 100 || status > 999) return undefined;
+  return rawResponseHead(status, message, headers);
+}
+
 export function rawErrorReply(socket: Duplex, status: number, detail: string): void {
   if (!socket.writable) {
     socket.destroy();

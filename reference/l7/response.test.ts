@@ -139,3 +139,15 @@ describe('broken backend responses', () => {
     await probeOnNewConnection(port, backend);
   });
 });
+
+describe('broken backend answers to an upgrade request', () => {
+  // llhttp reads the status "001" as 1; relayed by hand it went out as "HTTP/1.1 1 Odd", which no client parses.
+  it.each(['001', '099'])('status %s → 502 on the raw socket, not a status line of fewer than three digits', async (code) => {
+    const backend = await rawBackend(() => `HTTP/1.1 ${code} Odd\r\nContent-Length: 0\r\n\r\n`);
+    const { port } = await setup({}, backend);
+    const r = await rawRequest(port, `GET /up HTTP/1.1\r\n${H}Connection: upgrade\r\nUpgrade: foo\r\n\r\n`, { responses: 1 });
+    expect(r.text).not.toMatch(/^HTTP\/1\.1 \d{1,2} /);
+    expect(r.statuses).toEqual([502]);
+    expect(r.text).toMatch(/invalid status/);
+  });
+});

@@ -8,7 +8,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Lease } from '../pool/index.ts';
 import { downstreamResponseHeaders, upgradeRequestHeaders } from './headers.ts';
-import { rawErrorReply as fail, rawResponseHead } from './raw-reply.ts';
+import { rawErrorReply as fail, relayedResponseHead } from './raw-reply.ts';
 
 export interface UpgradeHost {
   readonly timeouts: { readonly connect: number; readonly response: number; readonly idle: number };
@@ -44,7 +44,9 @@ export function proxyUpgrade(host: UpgradeHost, req: IncomingMessage, client: Du
   upstream.once('upgrade', (res: IncomingMessage, socket: Socket, upHead: Buffer) => {
     settled = true;
     clearTimeout(timer);
-    client.write(rawResponseHead(res.statusCode ?? 101, res.statusMessage ?? '', res.rawHeaders));
+    const relayed = relayedResponseHead(res.statusCode ?? 101, res.statusMessage ?? '', res.rawHeaders);
+    if (relayed === undefined) return garbled(res.statusCode, socket);
+    client.write(relayed);
     if (upHead.length > 0) client.write(upHead);
     if (head.length > 0) socket.write(head);
     socket.setTimeout(host.timeouts.idle, () => socket.destroy());
@@ -67,10 +69,18 @@ export function proxyUpgrade(host: UpgradeHost, req: IncomingMessage, client: Du
     clearTimeout(timer);
     const headers = downstreamResponseHeaders(res.rawHeaders);
     headers.push('Connection', 'close');
-    client.write(rawResponseHead(res.statusCode ?? 502, res.statusMessage ?? '', headers));
+    const relayed = relayedResponseHead(res.statusCode ?? 502, res.statusMessage ?? '', headers);
+    if (relayed === undefined) return garbled(res.statusCode, res.socket);
+    client.write(relayed);
     res.pipe(client);
     res.on('error', () => client.destroy());
   });
+  /** A status no status line can carry: the backend's garble, answered 502 as on the plain path. */
+  const garbled = (status: number | undefined, socket: Duplex): void => {
+    ok = false;
+    socket.destroy();
+    fail(client, 502, `backend ${backend.id}: invalid status ${status}`);
+  };
   upstream.on('error', (err: NodeJS.ErrnoException) => {
     clearTimeout(timer);
     if (settled) return;

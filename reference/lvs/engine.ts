@@ -12,6 +12,7 @@ import { Neighbours } from './neighbours.ts';
 import type { Output } from './output.ts';
 import { ARP_FRAME_LEN, ARP_REPLY, ARP_REQUEST, arpReplyFor, readArp, writeArpFrame } from './packet/arp.ts';
 import { read16 } from './packet/checksum.ts';
+import { tcpHeaderLength } from './packet/l4.ts';
 import { ETHERTYPE_ARP, ETHERTYPE_IPV4, ETHERTYPE_IPV6, ETH_HDR_LEN } from './packet/ethernet.ts';
 import { PROTO_TCP, PROTO_UDP, formatIPv4, ipDestination, ipHeaderLength, ipIsFragment, ipProtocol, ipSource, ipTotalLength } from './packet/ipv4.ts';
 import { VNET_HDR_LEN, clearVnet } from './packet/vnet.ts';
@@ -151,7 +152,12 @@ export class LvsEngine {
     if (pktType === PACKET_OTHERHOST) return this.tx.drop('notForUs');
     const ip = eth + ETH_HDR_LEN;
     if (end - ip < 20 || buf[ip]! >>> 4 !== 4) return this.tx.drop('malformed');
-    const ipEnd = Math.min(end, ip + ipTotalLength(buf, ip));
+    // As Linux ip_rcv: a header under 20 bytes, or a total length under the header or past the frame, is
+    // malformed (a cut packet must never go on looking whole); bytes after the total length are padding.
+    const total = ipTotalLength(buf, ip);
+    const ihl = ipHeaderLength(buf, ip);
+    if (ihl < 20 || total < ihl || total > end - ip) return this.tx.drop('malformed');
+    const ipEnd = ip + total;
     const services = this.control.byVip.get(ipDestination(buf, ip));
     if (services !== undefined) return this.forward(out, services, start, ip, ipEnd, link);
     if (this.conntrack.hasReverse) return transmitNatReply(this.tx, this.conntrack, out, start, ip, ipEnd, this.clock.now());
@@ -167,6 +173,9 @@ export class LvsEngine {
     const hasPorts = proto === PROTO_TCP || proto === PROTO_UDP;
     if (hasPorts && ipIsFragment(buf, ip)) return this.tx.drop('fragment');
     if (hasPorts && ipEnd - l4 < (proto === PROTO_TCP ? 20 : 8)) return this.tx.drop('malformed');
+    // A TCP data offset under 5 words or past the packet (Linux tcp_v4_rcv drops it): no mode may pass it
+    // on, and TUN re-segmentation needs a whole TCP header to copy into every segment.
+    if (proto === PROTO_TCP && (tcpHeaderLength(buf, l4) < 20 || l4 + tcpHeaderLength(buf, l4) > ipEnd)) return this.tx.drop('malformed');
     const sport = hasPorts ? read16(buf, l4) : 0;
     const dport = hasPorts ? read16(buf, l4 + 2) : 0;
     const svc = matchService(services, proto, dport);

@@ -47,6 +47,12 @@ export class Neighbours {
     return out;
   }
 
+  /** Forgets every learned address; what is wanted stays (it follows the config). For an engine brought
+   *  back to a clean state in place (the fuzzer reuses one), since Transmit and Control share this table. */
+  clear(): void {
+    this.table.clear();
+  }
+
   isWanted(ip: number): boolean {
     return this.wanted.has(ip);
   }

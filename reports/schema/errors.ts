@@ -59,5 +59,8 @@ export const ERROR_CATALOGUE: readonly CatalogueEntry[] = [
   { code: 'FULCRUM_ERR_LVS_NATIVE_MISSING', meaning: 'the native AF_PACKET addon is not built (npm ci builds it with node-gyp)', where: 'the LVS daemon, rs-agent', surfaces: exit1 },
   { code: 'FULCRUM_ERR_LVS_ADDRESS', meaning: 'a MAC or IP address that does not parse', where: 'the LVS daemon', surfaces: exit1 },
   { code: 'FULCRUM_ERR_LVS_NETNS', meaning: 'a network-namespace test topology could not be built', where: 'LVS namespace tests and measurements', surfaces: exit1 },
+  // fuzzing (harness/fuzz): in crash files and the run's summary, never thrown out of the command
+  { code: 'FULCRUM_ERR_FUZZ_PROPERTY', meaning: 'a fuzz input broke a property of its target; the input, seed and replay command are saved as a crash file', where: 'npm run fuzz, the short fuzz run of npm test', surfaces: exit1 },
+  { code: 'FULCRUM_ERR_FUZZ_HANG', meaning: 'a fuzz input took longer than --hang-ms twice, or never returned (the watchdog ended its worker); saved as a crash file', where: 'npm run fuzz, the short fuzz run of npm test', surfaces: exit1 },
 ];
 

@@ -6,6 +6,7 @@ export interface ParsedHead {
   method: string | undefined;
   url: string;
   status: number;
+  versionMajor: number;
   versionMinor: number;
   upgrade: boolean;
   /** Body bytes llhttp delivered for this message (its framing: Content-Length or chunked). */
@@ -58,8 +59,8 @@ export function parseMessages(input: Buffer, kind: MessageKind): { heads: Parsed
   p[HTTPParser.kOnHeaders] = (h: string[]) => {
     pending = pending.concat(h);
   };
-  p[HTTPParser.kOnHeadersComplete] = (_maj: number, minor: number, h: string[] | undefined, method: number, url: string | undefined, status: number, _msg: string, upgrade: boolean) => {
-    heads.push({ rawHeaders: h ?? pending, method: binding.methods[method], url: url ?? '', status, versionMinor: minor, upgrade, bodyBytes: 0, complete: false });
+  p[HTTPParser.kOnHeadersComplete] = (major: number, minor: number, h: string[] | undefined, method: number, url: string | undefined, status: number, _msg: string, upgrade: boolean) => {
+    heads.push({ rawHeaders: h ?? pending, method: binding.methods[method], url: url ?? '', status, versionMajor: major, versionMinor: minor, upgrade, bodyBytes: 0, complete: false });
     pending = [];
     return 0;
   };
