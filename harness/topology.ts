@@ -178,6 +178,16 @@ export interface TransferOptions {
   downBytes?: number;
   /** For the whole transfer, both directions together. Default 60 s. */
   timeoutMs?: number;
+  /** Slow clients (security suite): for the first forMs of each leg, move at most chunkBytes every
+   *  everyMs (upload: write, then wait; download: read that much from what arrived, the rest waits in
+   *  the socket so the sender is held back by TCP flow control), then at full speed. */
+  pace?: TransferPace;
+}
+
+export interface TransferPace {
+  chunkBytes: number;
+  everyMs: number;
+  forMs: number;
 }
 
 export interface TransferReply {
