@@ -14,7 +14,7 @@ const MAX_CONNECTIONS = 100;
 const PAST_LIMIT = 128;
 const FLOOD = FD_LIMIT + PAST_LIMIT;
 /** How long each flood connection stays open unless the balancer ends it. */
-const HOLD_MS = 4000;
+const HOLD_MS = 3500;
 /** A refusal must come this fast after connecting. */
 export const REFUSE_MS = 2000;
 /** The established connection's and the recovery request's bound while the flood holds. */

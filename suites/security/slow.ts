@@ -90,7 +90,7 @@ export function normalCase(name: string, normal: { sent: number; slow: string[] 
   };
 }
 
-const UPLOAD = { chunkBytes: 2048, everyMs: 100, chunks: 25 } as const;
+const UPLOAD = { chunkBytes: 2048, everyMs: 100, chunks: 15 } as const;
 
 async function slowUpload(ctx: CheckContext) {
   const forMs = UPLOAD.chunks * UPLOAD.everyMs;
@@ -100,7 +100,7 @@ async function slowUpload(ctx: CheckContext) {
   return verdictOf([{ case: 'slow-upload', ok, outcome, rfc: 'RFC 9110 §15.6.5 (504 is for the backend not answering)', client: r.ok ? `HTTP 200, ${r.up?.bytes} bytes` : r.error, backend: [] }]);
 }
 
-const READER = { bytes: 32 * 1024 * 1024, chunkBytes: 16 * 1024, everyMs: 100, forMs: 3000 } as const;
+const READER = { bytes: 32 * 1024 * 1024, chunkBytes: 16 * 1024, everyMs: 100, forMs: 2000 } as const;
 
 /** The slow reader's outcome: every byte in order, or a clean close after a prefix of the stream. */
 export function judgeReader(r: Awaited<ReturnType<ClientHost['transfer']>>): { ok: boolean; how: string } {
