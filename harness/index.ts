@@ -37,4 +37,4 @@ export { brokenArp, brokenForgetful, brokenNoHealth, brokenStatelessNat, brokenT
 export const loadContainers = () => import('./containers/index.ts');
 export type { LabelledResource } from './containers/index.ts';
 export { Scenario as NetnsScenario, JsonLines, VIP as NETNS_VIP, type ScenarioOptions as NetnsScenarioOptions } from './lvs-netns/scenario.ts';
-export { naiveL7Target } from './targets/broken/naive-l7.ts';
+export { naiveL7Target, serialL7Target } from './targets/broken/naive-l7.ts';

@@ -178,6 +178,16 @@ export interface TransferOptions {
   downBytes?: number;
   /** For the whole transfer, both directions together. Default 60 s. */
   timeoutMs?: number;
+  /** Slow clients (security suite): for the first forMs of each leg, move at most chunkBytes every
+   *  everyMs (upload: write, then wait; download: read that much from what arrived, the rest waits in
+   *  the socket so the sender is held back by TCP flow control), then at full speed. */
+  pace?: TransferPace;
+}
+
+export interface TransferPace {
+  chunkBytes: number;
+  everyMs: number;
+  forMs: number;
 }
 
 export interface TransferReply {
@@ -187,7 +197,8 @@ export interface TransferReply {
   /** `bytes` as the backend counted them; `match`: as many as were sent, and the same sha256.
    *  `peer`: the address the backend saw the upload come from. */
   up?: { bytes: number; match: boolean; peer?: string };
-  /** `bytes` as received; `match`: exactly downBytes, with the sha256 of the expected stream. */
+  /** `bytes` as received; `match`: exactly downBytes, with the sha256 of the expected stream. A
+   *  failed download whose bytes left the stream says so: "received … (not the stream from byte N)". */
   down?: { bytes: number; match: boolean };
   /** The client's end of the download connection (of the upload one when there was no download). */
   local: Endpoint;

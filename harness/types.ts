@@ -63,6 +63,23 @@ export interface Scenario {
   lvs?: LvsPlacement;
   /** 'bench' when `fulcrum bench` starts the balancer: target files render their bench profile. */
   profile?: 'bench';
+  /** Timeouts the balancer must apply (http), in ms; unset ones are the target's own defaults.
+   *  Targets claim 'timeout:header', 'timeout:response', 'timeout:idle' for the ones they render. */
+  timeouts?: ScenarioTimeouts;
+  /** Client connections the balancer accepts at once (claimed as 'limit:connections'). */
+  maxConnections?: number;
+  /** The balancer process's open-file limit (soft and hard): drivers start its command under
+   *  `prlimit --nofile=N:N` (the resource-exhaustion checks). */
+  fdLimit?: number;
+}
+
+export interface ScenarioTimeouts {
+  /** A request head not complete this long after its first byte: 408 or close (slowloris). */
+  headerMs?: number;
+  /** Waiting for the backend's response head, counted from when the request was sent in full. */
+  responseMs?: number;
+  /** No bytes either way for this long on a client connection (a stalled body, keep-alive). */
+  idleMs?: number;
 }
 
 /** What a target hands to a driver: files to write and the command that runs the balancer. */
@@ -114,6 +131,9 @@ export interface ScenarioPlan {
   /** A packet-forwarding service (mode is then tcp or udp, the forwarded protocol). */
   lvs?: LvsPlan;
   profile?: Scenario['profile'];
+  timeouts?: Scenario['timeouts'];
+  maxConnections?: Scenario['maxConnections'];
+  fdLimit?: Scenario['fdLimit'];
 }
 
 /** What a check's run() gets: the started topology and what the target claims. Checks drive

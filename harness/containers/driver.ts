@@ -16,6 +16,7 @@ import { lvsShape, outsideNetwork, prepareLvs, startRealServerAgents } from './l
 import type { LvsView } from '../lvs-view.ts';
 import { startContainerTopology, type ContainerHost, type StartedContainerTopology } from './topology.ts';
 import { TSX_LOADER } from '../paths.ts';
+import { withFdLimit } from '../fd-limit.ts';
 
 export const LISTEN_PORT = 8000;
 export const ADMIN_PORT = 9000;
@@ -117,7 +118,8 @@ export async function startContainers(spec: TopologySpec, options: StartOptions 
       ...(wantsAdmin ? { admin: { host: front, port: ADMIN_PORT } } : {}),
       backends: backends.map((b) => ({ id: b.id, weight: b.weight, ...b.endpoint })),
     };
-    const launch = spec.target.render(scenario);
+    // fdLimit: the host's prlimit (util-linux, bind-mounted /usr) wraps the command, as locally.
+    const launch = withFdLimit(spec.target.render(scenario), scenario.fdLimit);
     // Every address is known: without health checks (which would mark not-yet-listening backends down
     // and wait for rise) the balancer starts beside the agents, saving a node start-up per topology.
     const startBalancerNow = () => startBalancer(spec.target.name, balancerHost, launch, toContainer, client);

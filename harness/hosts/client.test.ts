@@ -72,13 +72,27 @@ describe('LoopbackClient.transfer', () => {
     expect(down.ok && down.up).toBeUndefined();
   });
 
+  it('paced: an upload and a download take forMs at chunkBytes per everyMs, then finish at full speed, checksums matching', async () => {
+    await using agent = await startAgent({ id: 'b9', host: SERVER_HOST, port: 0, controlPort: 0 });
+    const client = new LoopbackClient(CLIENT_HOST, { host: agent.host, port: agent.port });
+    const pace = { chunkBytes: 1000, everyMs: 50, forMs: 500 };
+    const up = await client.transfer({ upBytes: 8000, pace });
+    // 8 pieces 50 ms apart: at least 7 gaps, and nothing cut.
+    expect(up).toMatchObject({ ok: true, up: { bytes: 8000, match: true } });
+    expect(up.elapsedMs).toBeGreaterThanOrEqual(340);
+    const down = await client.transfer({ downBytes: 4 * MB, pace });
+    // At most 10 × 1000 bytes in the slow 500 ms, then the rest at once.
+    expect(down).toMatchObject({ ok: true, down: { bytes: 4 * MB, match: true } });
+    expect(down.elapsedMs).toBeGreaterThanOrEqual(480);
+  });
+
   it('a download cut off mid-body: how much arrived, then the reset', async () => {
     const client = await rawServer((socket) => {
       socket.write(head('200 OK', { 'content-length': 20_000_000, 'x-fulcrum-backend': 'fake' }));
       socket.end(Buffer.alloc(MB));
     });
     const outcome = await client.transfer({ downBytes: 20_000_000 });
-    expect(outcome).toMatchObject({ ok: false, error: `down: received ${MB} of 20000000 bytes, then ECONNRESET`, local: { host: CLIENT_HOST } });
+    expect(outcome).toMatchObject({ ok: false, error: `down: received ${MB} of 20000000 bytes (not the stream from byte 0), then ECONNRESET`, local: { host: CLIENT_HOST } });
   });
 
   it('a download that stalls: bounded by the timeout, never retried', async () => {
@@ -89,7 +103,7 @@ describe('LoopbackClient.transfer', () => {
       socket.write(Buffer.alloc(100_000));
     });
     const outcome = await client.transfer({ downBytes: 20_000_000, timeoutMs: 400 });
-    expect(outcome).toMatchObject({ ok: false, error: 'down: received 100000 of 20000000 bytes, then timeout after 400 ms' });
+    expect(outcome).toMatchObject({ ok: false, error: 'down: received 100000 of 20000000 bytes (not the stream from byte 0), then timeout after 400 ms' });
     expect(outcome.elapsedMs).toBeLessThan(2000);
     expect(requests).toBe(1);
   });

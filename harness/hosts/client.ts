@@ -18,6 +18,7 @@ import type {
   HttpSession,
   StreamOutcome,
   TransferOptions,
+  TransferPace,
   TransferOutcome,
   TransferReply,
   RawExchange,
@@ -290,7 +291,7 @@ export class LoopbackClient implements ClientHost {
 
   async transfer(options: TransferOptions): Promise<TransferOutcome> {
     const started = performance.now();
-    const { upBytes = 0, downBytes = 0, timeoutMs = TRANSFER_TIMEOUT_MS } = options;
+    const { upBytes = 0, downBytes = 0, timeoutMs = TRANSFER_TIMEOUT_MS, pace } = options;
     for (const [name, n] of [['upBytes', upBytes], ['downBytes', downBytes]] as const) {
       if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`transfer: ${name} must be a whole number of bytes, got ${n}`);
     }
@@ -310,13 +311,13 @@ export class LoopbackClient implements ClientHost {
     let down: TransferReply['down'];
     let last: { backend: string | undefined; local: Endpoint } | undefined;
     if (upBytes > 0) {
-      const leg = await this.upload(upBytes, `${seed}/up`, deadline, timeoutMs);
+      const leg = await this.upload(upBytes, `${seed}/up`, deadline, timeoutMs, pace);
       if (!leg.ok) return failed('up', leg);
       up = leg.value;
       last = leg;
     }
     if (downBytes > 0) {
-      const leg = await this.download(downBytes, `${seed}/down`, deadline, timeoutMs);
+      const leg = await this.download(downBytes, `${seed}/down`, deadline, timeoutMs, pace);
       if (!leg.ok) return failed('down', leg);
       down = leg.value;
       last = leg;
@@ -326,13 +327,14 @@ export class LoopbackClient implements ClientHost {
   }
 
   /** POST /sha256 with `total` bytes of the stream for `seed`, generated and hashed as the socket takes them. */
-  private upload(total: number, seed: string, deadline: number, timeoutMs: number): Promise<Leg<NonNullable<TransferReply['up']>>> {
+  private upload(total: number, seed: string, deadline: number, timeoutMs: number, pace?: TransferPace): Promise<Leg<NonNullable<TransferReply['up']>>> {
     const hash = createHash('sha256');
     let sent = 0;
     let generated = false;
+    const slowUntil = pace ? performance.now() + pace.forMs : 0;
     const request = { method: 'POST', path: SHA256_PATH, headers: { 'content-type': 'application/octet-stream', 'content-length': String(total) } };
     return this.leg(request, deadline, timeoutMs, (connected) => (connected ? `sent ${sent} of ${total} bytes` : undefined), ({ req, settled, fail, succeed }) => {
-      const chunks = byteChunks(seed, total);
+      const chunks = pacedChunks(byteChunks(seed, total), pace);
       const pump = () => {
         for (;;) {
           if (settled()) return;
@@ -344,7 +346,14 @@ export class LoopbackClient implements ClientHost {
           }
           hash.update(next.value);
           sent += next.value.length;
-          if (!req.write(next.value)) {
+          // Set here too: a paced upload's last piece may be answered before the pump runs again.
+          if (sent === total) generated = true;
+          const wrote = req.write(next.value);
+          if (pace && performance.now() < slowUntil) {
+            setTimeout(wrote ? pump : () => req.once('drain', pump), pace.everyMs);
+            return;
+          }
+          if (!wrote) {
             req.once('drain', pump);
             return;
           }
@@ -365,25 +374,32 @@ export class LoopbackClient implements ClientHost {
   }
 
   /** GET /bytes?n=total; hashes what arrives beside the same number of bytes of the expected stream. */
-  private download(total: number, seed: string, deadline: number, timeoutMs: number): Promise<Leg<NonNullable<TransferReply['down']>>> {
+  private download(total: number, seed: string, deadline: number, timeoutMs: number, pace?: TransferPace): Promise<Leg<NonNullable<TransferReply['down']>>> {
     const got = createHash('sha256');
     const want = createHash('sha256');
     const expected = new ByteStream(seed);
     let received = 0;
+    let differsAt: number | undefined;
     let responded = false;
     const request = { method: 'GET', path: `${BYTES_PATH}?n=${total}&seed=${encodeURIComponent(seed)}` };
-    return this.leg(request, deadline, timeoutMs, () => (responded ? `received ${received} of ${total} bytes` : undefined), ({ req, fail, succeed }) => {
+    const progress = () => (responded ? `received ${received} of ${total} bytes${differsAt === undefined ? '' : ` (not the stream from byte ${differsAt})`}` : undefined);
+    return this.leg(request, deadline, timeoutMs, progress, ({ req, fail, succeed }) => {
       req.on('response', (res) => {
         if (res.statusCode !== 200) {
           readSmallReply(res, (body) => fail(`HTTP ${res.statusCode} instead of 200: ${snippet(body)}`), (err) => fail(errorText(err)));
           return;
         }
         responded = true;
-        res.on('data', (chunk: Buffer) => {
+        const take = (chunk: Buffer) => {
+          const wanted = expected.read(chunk.length);
+          // Compared as they come, so that a cut download still says whether its bytes were the stream.
+          if (differsAt === undefined && !chunk.equals(wanted)) differsAt = received + firstDifference(chunk, wanted);
           received += chunk.length;
           got.update(chunk);
-          want.update(expected.read(chunk.length));
-        });
+          want.update(wanted);
+        };
+        if (pace) readPaced(res, pace, take);
+        else res.on('data', take);
         res.on('error', (err) => fail(errorText(err)));
         res.on('close', () => fail('the connection closed'));
         res.on('end', () => {
@@ -452,4 +468,37 @@ export class LoopbackClient implements ClientHost {
       });
     });
   }
+}
+
+/** The stream's chunks cut to pace.chunkBytes (all of them: past forMs the writer just stops waiting). */
+function* pacedChunks(chunks: Generator<Buffer>, pace: TransferPace | undefined): Generator<Buffer> {
+  for (const chunk of chunks) {
+    if (!pace) yield chunk;
+    else for (let at = 0; at < chunk.length; at += pace.chunkBytes) yield chunk.subarray(at, at + pace.chunkBytes);
+  }
+}
+
+/** Reads at most pace.chunkBytes every pace.everyMs for pace.forMs, then flows. While paused the
+ *  response's buffer fills and Node stops reading the socket, so TCP holds the sender back. */
+function readPaced(res: IncomingMessage, pace: TransferPace, take: (chunk: Buffer) => void): void {
+  const slowUntil = performance.now() + pace.forMs;
+  res.pause();
+  const timer = setInterval(() => {
+    if (res.destroyed || performance.now() >= slowUntil) {
+      clearInterval(timer);
+      res.on('data', take);
+      res.resume();
+      return;
+    }
+    const n = Math.min(pace.chunkBytes, res.readableLength);
+    const chunk = n > 0 ? (res.read(n) as Buffer | null) : null;
+    if (chunk) take(chunk);
+  }, pace.everyMs);
+  res.once('close', () => clearInterval(timer));
+}
+
+function firstDifference(a: Buffer, b: Buffer): number {
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  return i;
 }

@@ -4,6 +4,7 @@
 import { startedTopology, LoopbackClient, portIsFree, trackTeardown } from '../hosts/index.ts';
 import { LocalBackend } from './backend.ts';
 import { spawnBalancer } from './balancer.ts';
+import { withFdLimit } from '../fd-limit.ts';
 import type { SpawnedProcess } from './process.ts';
 import { reservePort, type Reservation } from './port-reservations.ts';
 import { reapOrphanedGroups } from './group-registry.ts';
@@ -93,7 +94,7 @@ async function startOnce(spec: TopologySpec, options: LocalStartOptions): Promis
       backends: planned.map((b, i) => ({ id: b.id, weight: b.weight, host: hosts[i] as string, port: ports[i] as number })),
     };
     // Rendering can fail (an unmapped algorithm): before anything runs.
-    const launch = spec.target.render(scenario);
+    const launch = withFdLimit(spec.target.render(scenario), scenario.fdLimit);
 
     const backends: LocalBackend[] = [];
     undo.push(async () => void (await Promise.all(backends.map((b) => b.stop()))));

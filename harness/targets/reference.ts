@@ -14,6 +14,10 @@ const SERVE_COMMAND = fileURLToPath(new URL('../../cli/commands/serve.ts', impor
 /** A target that takes algorithm options (e.g. p2c's draws) claims this; others would silently ignore them. */
 export const ALGORITHM_OPTIONS_CAPABILITY = 'algorithm-options';
 
+/** The scenario knobs a target renders (Scenario.timeouts, maxConnections); a check that needs one
+ *  is skipped on a target that does not claim it. */
+export const TUNING_CAPABILITIES: readonly Capability[] = ['timeout:header', 'timeout:response', 'timeout:idle', 'limit:connections'];
+
 /** Every algorithm the reference registry has becomes 'algorithm:<name>'. */
 export const REFERENCE_CAPABILITIES: readonly Capability[] = [
   ALGORITHM_OPTIONS_CAPABILITY,
@@ -27,6 +31,7 @@ export const REFERENCE_CAPABILITIES: readonly Capability[] = [
   'proxy-protocol:v2',
   'health:tcp',
   'health:http',
+  ...TUNING_CAPABILITIES,
   ...LVS_CAPABILITIES,
   ...schedulerNames().map((a) => `algorithm:${a}`),
 ];
@@ -50,10 +55,20 @@ export function referenceConfig(s: Scenario): Record<string, unknown> {
         ...(s.health
           ? { health: { type: s.health.type, path: s.health.path, interval: s.health.intervalMs, timeout: s.health.timeoutMs, rise: s.health.rise, fall: s.health.fall } }
           : {}),
+        ...timeoutsConfig(s),
+        ...(s.maxConnections !== undefined ? { limits: { connections: s.maxConnections } } : {}),
         backends: s.backends.map((b) => ({ id: b.id, address: hostPort(b), weight: b.weight })),
       },
     ],
   };
+}
+
+/** timeouts.{header,response,idle} for the ones the scenario sets (the schema defaults the rest). */
+function timeoutsConfig(s: Scenario): { timeouts?: Record<string, number> } {
+  const t = s.timeouts;
+  if (!t) return {};
+  const set = Object.entries({ header: t.headerMs, response: t.responseMs, idle: t.idleMs }).filter((e): e is [string, number] => e[1] !== undefined);
+  return set.length ? { timeouts: Object.fromEntries(set) } : {};
 }
 
 export function referenceTarget(): Target {

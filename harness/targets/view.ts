@@ -13,11 +13,27 @@ export interface ScenarioView {
   algorithm: Record<string, unknown> & { name: string; ours: string; is: Record<string, true> };
   key: (Record<string, unknown> & { from: string; name?: string }) | false;
   backends: { id: string; host: string; port: number; weight: number; index: number; first: boolean; last: boolean }[];
-  health: (NonNullable<Scenario['health']> & { http: boolean; tcp: boolean }) | false;
+  /** intervalS: the interval in whole seconds, rounded up (nginx's fail_timeout takes no ms). */
+  health: (NonNullable<Scenario['health']> & { http: boolean; tcp: boolean; intervalS: number }) | false;
   proxyProtocol: { version: 'v1' | 'v2'; v1: boolean; v2: boolean } | false;
   /** The target file's bench settings while `fulcrum bench` renders ({} when it has none), else false. */
   bench: Record<string, string | number | boolean> | false;
+  /** The scenario's timeouts in ms and in whole seconds rounded up (for balancers that take
+   *  seconds only, e.g. nginx's client_header_timeout); false when the scenario sets none. */
+  timeouts: { header: TimeoutView | false; response: TimeoutView | false; idle: TimeoutView | false } | false;
+  /** Client connections at once (scenario maxConnections), or false. */
+  maxConnections: number | false;
+  /** The process's open-file limit the driver applies (scenario fdLimit), or false. */
+  fdLimit: number | false;
 }
+
+export interface TimeoutView {
+  ms: number;
+  /** Whole seconds, rounded up (never 0). */
+  s: number;
+}
+
+const timeoutView = (ms: number | undefined): TimeoutView | false => (ms === undefined ? false : { ms, s: Math.max(1, Math.ceil(ms / 1000)) });
 
 export function scenarioView(s: Scenario, mappedAlgorithm = s.algorithm.name, bench: ScenarioView['bench'] = s.profile === 'bench' ? {} : false): ScenarioView {
   const { name: ours, ...options } = s.algorithm;
@@ -32,8 +48,11 @@ export function scenarioView(s: Scenario, mappedAlgorithm = s.algorithm.name, be
     // key.snake: the name lowercased with '-' as '_' (nginx's $http_<name>, $cookie_, $arg_ variables).
     key: s.key ? { ...s.key, [s.key.from]: true, ...(s.key.name !== undefined ? { snake: s.key.name.toLowerCase().replaceAll('-', '_') } : {}) } : false,
     backends: s.backends.map((b, i) => ({ id: b.id, host: b.host, port: b.port, weight: b.weight, index: i, first: i === 0, last: i === s.backends.length - 1 })),
-    health: s.health ? { ...s.health, http: s.health.type === 'http', tcp: s.health.type === 'tcp' } : false,
+    health: s.health ? { ...s.health, http: s.health.type === 'http', tcp: s.health.type === 'tcp', intervalS: Math.max(1, Math.ceil(s.health.intervalMs / 1000)) } : false,
     proxyProtocol: s.proxyProtocol ? { version: s.proxyProtocol, v1: s.proxyProtocol === 'v1', v2: s.proxyProtocol === 'v2' } : false,
     bench,
+    timeouts: s.timeouts ? { header: timeoutView(s.timeouts.headerMs), response: timeoutView(s.timeouts.responseMs), idle: timeoutView(s.timeouts.idleMs) } : false,
+    maxConnections: s.maxConnections ?? false,
+    fdLimit: s.fdLimit ?? false,
   };
 }

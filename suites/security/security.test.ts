@@ -3,10 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import { commandExists, liveGroups, localDriver, naiveL7Target, resolveTarget, runConformance } from '../../harness/index.ts';
 import { resultsSchema } from '../../reports/schema/index.ts';
-import { securityChecks } from './index.ts';
+import { securityChecks as allSecurityChecks } from './index.ts';
 import type { CaseResult } from './judge.ts';
 
 const HAVE_HAPROXY = await commandExists('haproxy');
+// The slow-client and exhaustion families have their own test (slow.test.ts).
+const securityChecks = allSecurityChecks.filter((c) => !/^security\.(slow|exhaustion)\./.test(c.id));
 
 function failedCases(results: Awaited<ReturnType<typeof runConformance>>): string[] {
   return results.checks.flatMap((c) => ((c.evidence as { cases?: CaseResult[] } | undefined)?.cases ?? []).filter((r) => !r.ok).map((r) => `${c.id}:${r.case}`));

@@ -10,7 +10,10 @@
 // - backend connections are pooled across clients, and a response is read by Content-Length or up
 //   to the first "0\r\n\r\n", leaving any extra bytes for the next client;
 // - a response cut short by the backend is sent on with a Content-Length of what arrived;
-// - one response per client connection, then close.
+// - one response per client connection, then close;
+// - no header timeout and no cap on client connections (slowloris and fd exhaustion go through);
+// - the response timeout (when given) runs from when the head went to the backend, so a slow
+//   upload is cut with a 504 while the client is still sending.
 import { createServer, connect, type Socket } from 'node:net';
 
 const MAX_LINES = 64;
@@ -68,7 +71,7 @@ function patchTruncated(response: string): string {
   return `${head.join('\r\n')}\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
 }
 
-export function startNaiveProxy(listen: { host: string; port: number }, backend: { host: string; port: number }) {
+export function startNaiveProxy(listen: { host: string; port: number }, backend: { host: string; port: number }, responseTimeoutMs?: number) {
   const idle: Upstream[] = [];
   const take = (): Upstream => {
     const pooled = idle.shift();
@@ -99,9 +102,17 @@ export function startNaiveProxy(listen: { host: string; port: number }, backend:
       const upstream = (up = take());
       const head = rewriteHead(buf.slice(0, m.index), `X-Forwarded-For: ${client.remoteAddress}\r\n`);
       upstream.socket.write(Buffer.from(head + buf.slice(m.index + m[0].length), 'latin1'));
+      const timer = responseTimeoutMs
+        ? setTimeout(() => {
+            upstream.onChange = undefined;
+            upstream.socket.destroy();
+            client.end('HTTP/1.1 504 Gateway Timeout\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+          }, responseTimeoutMs)
+        : undefined;
       upstream.onChange = () => {
         const n = responseLength(upstream.buf, upstream.closed);
         if (n === undefined) return;
+        clearTimeout(timer);
         const response = upstream.buf.slice(0, n);
         upstream.buf = upstream.buf.slice(n);
         upstream.onChange = undefined;
