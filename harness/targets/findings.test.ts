@@ -24,6 +24,14 @@ describe('documented findings', () => {
     expect(v.stale.map((f) => f.check)).toEqual(['distribution.rr']);
   });
 
+  it('an intermittent finding (a statistical check failed only in some runs) is not stale when it passes', () => {
+    const v = judgeFindings('caddy', [{ id: 'algorithms.held.p2c', status: 'pass' }], [{ ...finding('algorithms.held.p2c', 'caddy'), intermittent: true }]);
+    expect(v.stale).toEqual([]);
+    const failed = judgeFindings('caddy', [{ id: 'algorithms.held.p2c', status: 'fail', reason: 'gap 9' }], [{ ...finding('algorithms.held.p2c', 'caddy'), intermittent: true }]);
+    expect(failed.undocumented).toEqual([]);
+    expect(failed.documented.map((f) => f.check)).toEqual(['algorithms.held.p2c']);
+  });
+
   it('a bad findings file names the field', () => {
     const text = 'schema: fulcrum/findings@1\nfindings:\n  - { check: Bad Id, target: nginx, why: short, source: nowhere }\n';
     expect(() => parseFindings(text, 'x.yaml')).toThrow(/findings\[0\]\.check[\s\S]*findings\[0\]\.why[\s\S]*findings\[0\]\.source/);
