@@ -25,7 +25,7 @@ function stickinessCheck(mode: LvsMode): Check {
       const b4Address = mode === 'nat' ? `${b4.host}:${b4.port}` : b4.host;
       await removeServer(admin, 'b4');
 
-      const sessions: { session: HttpSession; backend: string; answers: string[] }[] = [];
+      const sessions: { session: HttpSession; backend: string; port: number; answers: string[] }[] = [];
       const steps: string[] = [];
       const evidence = () => ({ steps, connections: sessions.map((s) => ({ backend: s.backend, answers: s.answers })) });
       try {
@@ -33,13 +33,16 @@ function stickinessCheck(mode: LvsMode): Check {
           const session = await client.httpSession();
           const r = await session.request({ path: `/sticky/${i}/open`, timeoutMs: 5000 });
           if (!r.ok || !r.backend) return { status: 'fail', reason: `connection ${i + 1} could not open: ${r.ok ? `HTTP ${r.status}` : r.error}`, evidence: evidence() };
-          sessions.push({ session, backend: r.backend, answers: [r.backend] });
+          sessions.push({ session, backend: r.backend, port: r.local.port, answers: [r.backend] });
         }
         const probe = async (step: string, live: typeof sessions): Promise<string | undefined> => {
           steps.push(step);
           for (const [i, s] of live.entries()) {
             const r = await s.session.request({ path: `/sticky/${i}/${steps.length}`, timeoutMs: 5000 });
             s.answers.push(r.ok ? (r.backend ?? `HTTP ${r.status}`) : r.error);
+            // A keep-alive session opens a new connection when its old one was closed under it (a reset
+            // while idle): that is the break itself, reported as such, not as a fresh connection's pick.
+            if (r.ok && r.local.port !== s.port) return `after "${step}" connection ${i + 1} (on ${s.backend}) was closed under it (reset or closed while idle); the session's next connection reached ${r.backend ?? 'no agent'}`;
             if (!r.ok || r.backend !== s.backend) return `after "${step}" connection ${i + 1} (on ${s.backend}) got ${r.ok ? `an answer from ${r.backend ?? 'no agent'}` : `"${r.error}"`}`;
           }
           return undefined;
