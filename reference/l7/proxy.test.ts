@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import { Agent, createServer, request, type IncomingHttpHeaders, type RequestListener, type Server } from 'node:http';
 import { connect, createServer as createTcpServer, type AddressInfo, type Server as TcpServer } from 'node:net';
 import { Pool } from '../pool/index.ts';
-import { testRoundRobin } from '../pool/test-support.ts';
-import { HttpProxy, type HttpProxyOptions } from './proxy.ts';
+import type { HttpProxy, HttpProxyOptions } from './proxy.ts';
+import { proxyOver } from './raw-test-support.ts';
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {
@@ -35,24 +35,8 @@ async function refusedPort(): Promise<number> {
   return port;
 }
 
-async function proxyTo(ports: number[], overrides: Partial<HttpProxyOptions> = {}): Promise<{ port: number; pool: Pool; proxy: HttpProxy }> {
-  const pool = new Pool(
-    ports.map((port, i) => ({ id: `b${i + 1}`, host: '127.0.0.1', port, weight: 1 })),
-    testRoundRobin(),
-    () => performance.now(),
-  );
-  const proxy = new HttpProxy({
-    name: 'web',
-    pool,
-    timeouts: { connect: 1000, response: 5000, idle: 5000 },
-    retries: 0,
-    now: () => performance.now(),
-    rng: Math.random,
-    ...overrides,
-  });
-  const port = await listen(proxy.server);
-  cleanups.push(() => proxy.close(0));
-  return { port, pool, proxy };
+function proxyTo(ports: number[], overrides: Partial<HttpProxyOptions> = {}): Promise<{ port: number; pool: Pool; proxy: HttpProxy }> {
+  return proxyOver(cleanups, ports, overrides);
 }
 
 interface Got {

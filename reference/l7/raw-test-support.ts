@@ -194,11 +194,14 @@ export function rawRequest(port: number, parts: string | string[], opts: { idleM
   });
 }
 
-/** A proxy on loopback in front of `backend` (default: a fresh raw backend); both closed by `cleanups`. */
-export async function rawProxy(cleanups: Array<() => unknown>, overrides: Partial<HttpProxyOptions> = {}, backend?: RawBackend): Promise<{ port: number; backend: RawBackend; proxy: HttpProxy }> {
-  const b = backend ?? (await rawBackend());
-  cleanups.push(() => b.close());
-  const pool = new Pool([{ id: 'b1', host: '127.0.0.1', port: b.port, weight: 1 }], testRoundRobin(), () => performance.now());
+/** A proxy on loopback round-robining over backends on 127.0.0.1 at `ports` (ids b1, b2 …), with the
+ *  tests' defaults (no retries, short timeouts); closed by `cleanups`. */
+export async function proxyOver(cleanups: Array<() => unknown>, ports: readonly number[], overrides: Partial<HttpProxyOptions> = {}): Promise<{ port: number; pool: Pool; proxy: HttpProxy }> {
+  const pool = new Pool(
+    ports.map((port, i) => ({ id: `b${i + 1}`, host: '127.0.0.1', port, weight: 1 })),
+    testRoundRobin(),
+    () => performance.now(),
+  );
   const proxy = new HttpProxy({
     name: 'web',
     pool,
@@ -210,5 +213,13 @@ export async function rawProxy(cleanups: Array<() => unknown>, overrides: Partia
   });
   await new Promise<void>((r) => proxy.server.listen(0, '127.0.0.1', r));
   cleanups.push(() => proxy.close(0));
-  return { port: (proxy.server.address() as AddressInfo).port, backend: b, proxy };
+  return { port: (proxy.server.address() as AddressInfo).port, pool, proxy };
+}
+
+/** A proxy on loopback in front of `backend` (default: a fresh raw backend); both closed by `cleanups`. */
+export async function rawProxy(cleanups: Array<() => unknown>, overrides: Partial<HttpProxyOptions> = {}, backend?: RawBackend): Promise<{ port: number; backend: RawBackend; proxy: HttpProxy }> {
+  const b = backend ?? (await rawBackend());
+  cleanups.push(() => b.close());
+  const { port, proxy } = await proxyOver(cleanups, [b.port], overrides);
+  return { port, backend: b, proxy };
 }
