@@ -14,6 +14,8 @@ declare -A wanted=(
   [nft]=nftables
   [ip]=iproute2
   [arping]=iputils-arping   # LVS-DR check: who answers ARP for the VIP
+  [wrk]=wrk                 # bench --generator wrk (HTTP/1.1 load that is not the ceiling)
+  [h2load]=nghttp2-client   # bench --generator h2load (HTTP/2 load)
 )
 
 missing=()
