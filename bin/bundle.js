@@ -34,6 +34,9 @@ function sourceFiles(dir, out = []) {
 function fingerprint() {
   const hash = createHash('sha1');
   hash.update(readFileSync(new URL(import.meta.url)));
+  // The checkout's own path too: worktrees share node_modules (and so this cache), and a bundle
+  // carries its sources' absolute URLs.
+  hash.update(ROOT);
   hash.update(readFileSync(join(ROOT, 'package-lock.json')));
   for (const room of SOURCE_ROOMS) {
     if (!existsSync(join(ROOT, room))) continue;
