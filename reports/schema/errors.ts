@@ -42,6 +42,7 @@ export const ERROR_CATALOGUE: readonly CatalogueEntry[] = [
   { code: 'FULCRUM_ERR_LISTEN', meaning: 'a listener or the admin endpoint could not bind its address', where: 'serve', surfaces: exit1 },
   { code: 'FULCRUM_ERR_POOL', meaning: 'a pool change names no backend, repeats one, or gives a weight that is no non-negative integer', where: 'serve (admin API, discovery)', surfaces: exit1 },
   { code: 'FULCRUM_ERR_SCHEDULER_OPTION', meaning: 'an algorithm option the scheduler cannot take; serve reports it as FULCRUM_ERR_CONFIG naming the field', where: 'serve', surfaces: exit2 },
+  { code: 'FULCRUM_ERR_TLS_CONFIG', meaning: 'a TLS certificate or key file that cannot be read or used; serve reports it as FULCRUM_ERR_CONFIG naming the field', where: 'serve', surfaces: exit2 },
   { code: 'FULCRUM_ERR_KEY_CONFIG', meaning: 'a hash key setting that cannot be extracted; serve reports it as FULCRUM_ERR_CONFIG naming the field', where: 'serve', surfaces: exit2 },
   { code: 'FULCRUM_ERR_CONNECT_TIMEOUT', meaning: 'the L7 proxy could not connect to a backend within timeouts.connect', where: 'serve (L7 proxy)', surfaces: { http: 504 } },
   { code: 'FULCRUM_ERR_RESPONSE_TIMEOUT', meaning: 'a backend sent no response within timeouts.response', where: 'serve (L7 proxy)', surfaces: { http: 504 } },
