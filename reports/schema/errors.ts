@@ -36,6 +36,7 @@ export const ERROR_CATALOGUE: readonly CatalogueEntry[] = [
   { code: 'FULCRUM_ERR_IMAGE', meaning: 'the host image is missing or FULCRUM_IMAGE names an image the engine lacks', where: 'conformance --driver containers, bench', surfaces: exit1 },
   // benchmarks
   { code: 'FULCRUM_ERR_BENCH_STOPPED', meaning: 'a bench run was stopped by Ctrl-C or SIGTERM: everything it started is closed and nothing new starts', where: 'bench', surfaces: { exit: 130 } },
+  { code: 'FULCRUM_ERR_GENERATOR_MISSING', meaning: 'the load generator chosen with --generator (wrk, h2load) is not installed; the message names it and how to install it', where: 'bench', surfaces: exit1 },
   { code: 'FULCRUM_ERR_NON_LOOPBACK', meaning: 'a load generator was pointed outside loopback and the project\'s own 198.18.0.0/15 hosts, and refused', where: 'bench', surfaces: exit1 },
   // the reference balancer
   { code: 'FULCRUM_ERR_LISTEN', meaning: 'a listener or the admin endpoint could not bind its address', where: 'serve', surfaces: exit1 },
