@@ -17,6 +17,7 @@ describe('HTTP/2 and TLS checks', () => {
     for (const r of [pinned, reference]) resultsSchema.parse(r);
     expect(pinned.checks.map((c) => [c.id, c.status])).toEqual(protocolChecks.map((c) => [c.id, 'fail']));
     expect(reasonOf(pinned, 'h2.per-stream')).toMatch(/one connection's 30 streams went b1=30, b2=0, b3=0 \(rr gives 10 each\)/);
+    expect(reasonOf(pinned, 'h2c.per-stream')).toMatch(/one connection's 30 streams went (b1=30, b2=0, b3=0|b1=0, b2=30, b3=0|b1=0, b2=0, b3=30) \(rr gives 10 each\)/);
     expect(reasonOf(pinned, 'tls.sni')).toMatch(/SNI b\.fulcrum\.test was shown the certificate for a\.fulcrum\.test/);
     expect(reasonOf(pinned, 'tls.alpn')).toMatch(/offered only http\/1\.1, the handshake failed/);
     expect(reference.checks.map((c) => [c.id, c.status, c.reason])).toEqual(protocolChecks.map((c) => [c.id, 'pass', undefined]));

@@ -1,23 +1,24 @@
 // DELIBERATELY BROKEN HTTP/2 balancer for the protocol checks' tests:
-//   pinned-h2-main.ts <listen host:port> <dir> <backend host:port>…
-// It terminates TLS with the first certificate whatever the SNI (tls/0.crt in <dir>), offers only h2
+//   pinned-h2-main.ts <listen host:port> <tls|h2c> <dir> <backend host:port>…
+// Under tls it terminates TLS with the first certificate whatever the SNI (tls/0.crt in <dir>), offers only h2
 // in ALPN (an http/1.1-only client gets no protocol), and picks a backend per client CONNECTION in
-// turn, sending every stream of that connection to it: what an L4 balancer in front of HTTP/2 does.
+// turn, sending every stream of that connection to it: what an L4 balancer in front of HTTP/2 does
+// (under h2c too: cleartext HTTP/2 by prior knowledge).
 import { readFileSync } from 'node:fs';
-import { createSecureServer, type ServerHttp2Session } from 'node:http2';
+import { createSecureServer, createServer, type ServerHttp2Session } from 'node:http2';
 import { request } from 'node:http';
 
 const split = (s: string) => {
   const i = s.lastIndexOf(':');
   return { host: s.slice(0, i), port: Number(s.slice(i + 1)) };
 };
-const [listenArg = '', dir = '', ...backendArgs] = process.argv.slice(2);
+const [listenArg = '', over = 'tls', dir = '', ...backendArgs] = process.argv.slice(2);
 const listen = split(listenArg);
 const backends = backendArgs.map(split);
 const pinned = new WeakMap<ServerHttp2Session, { host: string; port: number }>();
 let next = 0;
 
-const server = createSecureServer({ cert: readFileSync(`${dir}/tls/0.crt`), key: readFileSync(`${dir}/tls/0.key`), ALPNProtocols: ['h2'] });
+const server = over === 'tls' ? createSecureServer({ cert: readFileSync(`${dir}/tls/0.crt`), key: readFileSync(`${dir}/tls/0.key`), ALPNProtocols: ['h2'] }) : createServer();
 server.on('session', (s) => pinned.set(s, backends[next++ % backends.length] as { host: string; port: number }));
 server.on('stream', (stream, headers) => {
   const backend = pinned.get(stream.session as ServerHttp2Session) ?? backends[0];
