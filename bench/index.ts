@@ -16,3 +16,7 @@ export { calibrateFiles, calibrationMarkdown } from './gate/calibrate.ts';
 export { combineRuns } from './gate/combine-runs.ts';
 export { GateInputError, readGateInput } from './gate/inputs.ts';
 export { runMicro, formatMicro } from './micro/index.ts';
+export { runSimulation, type SimulateOptions } from './sim/run.ts';
+export { builtinNames, builtinScenario } from './sim/builtins.ts';
+export { loadSimScenarioFile, parseSimScenario, quickScenario, type SimScenario } from './sim/scenario.ts';
+export { formatSimulation } from './sim/table.ts';
