@@ -7,6 +7,7 @@ export { presets, quick, ALGORITHMS_TO_COMPARE } from './scenarios/presets.ts';
 export type { BenchPreset, BenchScenario, BenchVariant, LoadSpec } from './scenarios/types.ts';
 export { runClosedLoop, runOpenLoop, type LoadOutcome, GENERATOR_NAMES, isGeneratorName, generatorNamed, GeneratorMissingError, type GeneratorName } from './load/index.ts';
 export { startBenchBackend, type BenchBackend } from './backends/server.ts';
+export { NULL_TARGETS, type NullTargetKind } from './backends/nginx-null.ts';
 export { describeModel } from './backends/service-time.ts';
 export { gate, compareSeries, DEFAULT_ALPHA, type GateReport, type GateOptions, type MetricVerdict } from './gate/compare.ts';
 export { gateMarkdown } from './gate/markdown.ts';

@@ -17,7 +17,10 @@
 //   ceiling         per scenario name: the generator's own ceiling, measured in the same interleaved
 //                   schedule against a null target (a minimal server answering directly) with the
 //                   scenario's load: rps is one figure per repetition; generator (optional): which
-//                   generator drove the scenario (as results[].generator).
+//                   generator drove the scenario (as results[].generator); nullTarget (optional): what
+//                   answered as the null target, "node" (the backend host's node:http null backend, the
+//                   default) or "nginx" (--null-target nginx: one nginx worker returning 200, so that the
+//                   ceiling is the generator's rather than node's).
 //   results[]       one entry per (scenario, target, algorithm, mode) variant:
 //     id            stable key "<scenario>/<target>/<algorithm>/<mode>", what the gate matches on.
 //     scenario, target, algorithm, mode ("http" L7 | "tcp" L4 terminating), load ("closed" | "open").
@@ -146,7 +149,7 @@ export const benchRunSchema = z
     command: z.array(z.string()),
     preset: z.string().optional(),
     environment: benchEnvironmentSchema,
-    ceiling: z.record(z.string(), z.strictObject({ load: z.enum(['closed', 'open']), connections: z.int().min(1), rate: z.number().positive().optional(), rps: z.array(nonNegative), generator: z.string().min(1).optional() })),
+    ceiling: z.record(z.string(), z.strictObject({ load: z.enum(['closed', 'open']), connections: z.int().min(1), rate: z.number().positive().optional(), rps: z.array(nonNegative), generator: z.string().min(1).optional(), nullTarget: z.enum(['node', 'nginx']).optional() })),
     results: z.array(benchResultSchema),
   })
   .superRefine((run, ctx) => {
