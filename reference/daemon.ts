@@ -7,11 +7,11 @@ import type { AddressInfo, Server, Socket } from 'node:net';
 import type { RemoteInfo } from 'node:dgram';
 import { createScheduler, schedulerFactory, schedulerNames, SchedulerOptionError, type Scheduler } from './algorithms/index.ts';
 import { keyExtractorFor, KeyConfigError, type KeyExtractor } from './keys/index.ts';
-import type { BalancerConfig, ListenerConfig } from './config/schema.ts';
+import { DEFAULT_HTTP2, type BalancerConfig, type ListenerConfig } from './config/schema.ts';
 import { ConfigError } from './config/errors.ts';
 import { Pool } from './pool/index.ts';
 import { HealthChecker } from './health/index.ts';
-import { HttpProxy } from './l7/index.ts';
+import { H2Front, HttpProxy, TlsConfigError } from './l7/index.ts';
 import { TcpProxy, UdpProxy } from './l4/index.ts';
 import { createAdminServer, type ListenerInfo } from './admin/index.ts';
 import { startLvs, type RunningLvs } from './lvs/index.ts';
@@ -145,7 +145,7 @@ export async function startBalancer(config: BalancerConfig, options: BalancerOpt
   try {
     for (const [i, l] of config.listeners.entries()) {
       const b = built[i] as Built;
-      started.push(await startListener(l, b, now, rng, log, l.limits.connections ?? cap));
+      started.push(await startListener(l, b, now, rng, log, l.limits.connections ?? cap, i, source));
     }
     if (config.admin !== undefined) {
       admin = createAdminServer(() => started.map(({ info }) => toListenerInfo(info)));
@@ -194,6 +194,8 @@ async function startListener(
   rng: () => number,
   log: (line: string) => void,
   connections: number | undefined,
+  index: number,
+  source: string,
 ): Promise<Started> {
   const pool = new Pool(
     l.backends.map((x) => ({ id: x.id, host: x.address.host, port: x.address.port, weight: x.weight })),
@@ -224,6 +226,11 @@ async function startListener(
         rng,
         key: key && ((req: IncomingMessage) => key({ flow: flowOf(req.socket), request: { url: req.url ?? '/', headers: req.headers } })),
       });
+      if (l.tls !== undefined || l.http2 !== undefined) {
+        const front = h2Front(l, index, source, proxy, pool, now, rng, key);
+        const a = await listenServer(front.server, host, port, label);
+        return { info: info({ host: a.address, port: a.port }), close: (ms) => front.close(ms), health };
+      }
       const a = await listenServer(proxy.server, host, port, label);
       return { info: info({ host: a.address, port: a.port }), close: (ms) => proxy.close(ms), health };
     }
@@ -265,12 +272,35 @@ async function startListener(
   }
 }
 
-function flowOf(s: Socket) {
+/** The HTTP/2 (and TLS) front of an http listener; certificate problems name the field. */
+function h2Front(l: ListenerConfig, index: number, source: string, proxy: HttpProxy, pool: Pool, now: () => number, rng: () => number, key: KeyExtractor | undefined): H2Front {
+  try {
+    return new H2Front({
+      name: l.name,
+      pool,
+      http1: proxy,
+      http2: l.http2 ?? { ...DEFAULT_HTTP2, enabled: true },
+      tls: l.tls,
+      upstream: l.upstream,
+      timeouts: l.timeouts,
+      retries: l.retries,
+      now,
+      rng,
+      field: `listeners[${index}].tls`,
+      key: key && ((headers, socket) => key({ flow: flowOf(socket), request: { url: String(headers[':path'] ?? '/'), headers: { ...headers, host: headers[':authority'] ?? headers.host } } })),
+    });
+  } catch (err) {
+    if (err instanceof TlsConfigError) throw new ConfigError(source, [err.message]);
+    throw err;
+  }
+}
+
+function flowOf(s: Socket | undefined) {
   return {
     protocol: 'tcp' as const,
-    sourceIp: s.remoteAddress ?? '',
-    sourcePort: s.remotePort ?? 0,
-    destinationIp: s.localAddress ?? '',
-    destinationPort: s.localPort ?? 0,
+    sourceIp: s?.remoteAddress ?? '',
+    sourcePort: s?.remotePort ?? 0,
+    destinationIp: s?.localAddress ?? '',
+    destinationPort: s?.localPort ?? 0,
   };
 }

@@ -7,11 +7,12 @@ import { schedulerFactory, schedulerNames, type BackendView, type PickContext, t
 export type Complexity = 'O(1)' | 'O(log N)' | 'O(N)';
 
 /** Design complexity of each scheduler's pick (amortised or expected, all backends eligible).
- *  wrandom and p2c draw through a guide table: O(1) expected steps, whatever the weights. */
+ *  wrandom and p2c draw through a guide table: O(1) expected steps, whatever the weights. iphash
+ *  looks nginx's weight walk up in a table built on update (whole weights; fractional ones walk). */
 export const DESIGN_COMPLEXITY: Readonly<Record<string, Complexity>> = {
   rr: 'O(1)', wrr: 'O(1)', lc: 'O(N)', wlc: 'O(N)', sed: 'O(N)', nq: 'O(N)',
   random: 'O(1)', wrandom: 'O(1)', p2c: 'O(1)', ewma: 'O(N)',
-  sh: 'O(1)', dh: 'O(1)', iphash: 'O(N)', ring: 'O(log N)', maglev: 'O(1)', rendezvous: 'O(N)',
+  sh: 'O(1)', dh: 'O(1)', iphash: 'O(1)', ring: 'O(log N)', maglev: 'O(1)', rendezvous: 'O(N)',
   lblc: 'O(1)', lblcr: 'O(1)', fo: 'O(1)', ovf: 'O(1)', first: 'O(1)',
 };
 

@@ -2,7 +2,7 @@
 // reset the backends' counts, drive the load, read the shares, CPU after. Warm-ups are only said;
 // the null target's runs are the generator's ceiling; the rest become samples of their variant.
 import type { BackendHost } from '../backends/host.ts';
-import { runClosedLoop, runOpenLoop, type LoadOutcome } from '../load/index.ts';
+import { runClosedLoop, runOpenLoop, type LoadGenerator, type LoadOutcome } from '../load/index.ts';
 import type { BenchResult, BenchSample } from '../../reports/schema/index.ts';
 import type { BenchScenario, LoadSpec } from '../scenarios/types.ts';
 import { groupCpuSeconds } from './cpu.ts';
@@ -13,6 +13,9 @@ export interface MeasureContext {
   host: BackendHost;
   serving: readonly { id: string }[];
   nullUrl: string;
+  /** The closed-loop generator, and the CPU it is pinned to (if any). */
+  generator: LoadGenerator;
+  generatorCpu?: number;
   say(line: string): void;
 }
 
@@ -45,7 +48,7 @@ async function measureOnce(scenario: BenchScenario, step: PlannedRun<Slot>, ctx:
   // Counts restart before the load starts and are read after it stopped: the generator's window too.
   // LVS variants are served by the real servers' agents in containers, the rest by the local backend host.
   await (lvs ? lvs.begin() : ctx.host.begin());
-  const outcome = await generate(scenario.load, url, step.warmup ? scenario.warmupMs : scenario.load.durationMs, lvs?.ownHosts);
+  const outcome = await generate(scenario.load, url, step.warmup ? scenario.warmupMs : scenario.load.durationMs, ctx, lvs?.ownHosts);
   const shares = lvs ? await lvs.shares() : await localShares(ctx.host, ctx.serving);
   const cpuAfter = await cpu();
   return { outcome, shares, ...(cpuBefore !== undefined && cpuAfter !== undefined ? { cpuSeconds: Math.max(0, cpuAfter - cpuBefore) } : {}) };
@@ -73,9 +76,19 @@ async function localShares(host: BackendHost, serving: readonly { id: string }[]
   return Object.fromEntries(serving.map((b) => [b.id, counted[b.id] ?? 0]));
 }
 
-function generate(load: LoadSpec, url: string, durationMs: number, ownHosts?: readonly string[]): Promise<LoadOutcome> {
+/** What drives a scenario's load: open loop is always the built-in constant-rate generator; a new
+ *  connection per request falls back to the built-in new-connection loop when the generator cannot
+ *  (autocannon's own path does the same, see closed-loop.ts). Pure. */
+export function generatorUsed(load: LoadSpec, generator: Pick<LoadGenerator, 'name' | 'closeConnectionsUnsupported'>): string {
+  if (load.kind === 'open') return 'open-loop';
+  if (load.closeConnections && (generator.name === 'autocannon' || generator.closeConnectionsUnsupported)) return 'new-connection-loop';
+  return generator.name;
+}
+
+function generate(load: LoadSpec, url: string, durationMs: number, ctx: MeasureContext, ownHosts?: readonly string[]): Promise<LoadOutcome> {
   const target = { url, ...(ownHosts ? { ownHosts } : {}), ...(load.closeConnections ? { closeConnections: true } : {}) };
-  return load.kind === 'closed'
-    ? runClosedLoop({ ...target, connections: load.connections, durationMs })
-    : runOpenLoop({ ...target, connections: load.connections, durationMs, rate: load.rate });
+  const used = generatorUsed(load, ctx.generator);
+  if (load.kind === 'open') return runOpenLoop({ ...target, connections: load.connections, durationMs, rate: load.rate });
+  if (used === 'new-connection-loop') return runClosedLoop({ ...target, connections: load.connections, durationMs });
+  return ctx.generator.run({ ...target, connections: load.connections, durationMs, ...(ctx.generatorCpu !== undefined ? { cpu: ctx.generatorCpu } : {}) });
 }

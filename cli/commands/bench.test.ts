@@ -9,7 +9,7 @@ import { defaultResolveTarget, parseScenarios, renderVariant, variantScenario } 
 import { FileTarget, loadTargetFile, referenceConfig, resolveTarget } from '../../harness/index.ts';
 import { ConfigError } from '../../reference/index.ts';
 import { UsageError } from '../exit.ts';
-import { benchCommand, selectScenarios } from './bench.ts';
+import { benchCommand, generatorOption, selectScenarios } from './bench.ts';
 import { reportCommand } from './report.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fulcrum-bench-cli-'));
@@ -42,7 +42,7 @@ scenarios:
 describe('bench options', () => {
   it('needs exactly one of --preset and --scenario, and a known preset', async () => {
     await expect(selectScenarios({ out: 'x' })).rejects.toBeInstanceOf(UsageError);
-    await expect(selectScenarios({ out: 'x', preset: 'nope' })).rejects.toThrow(/unknown preset "nope": choose algorithms, targets, modes, calibration/);
+    await expect(selectScenarios({ out: 'x', preset: 'nope' })).rejects.toThrow(/unknown preset "nope": choose algorithms, targets, modes, ceiling, calibration/);
     await expect(selectScenarios({ out: 'x', preset: 'targets', repetitions: '0' })).rejects.toThrow(/--repetitions must be a positive integer/);
   });
 
@@ -52,6 +52,11 @@ describe('bench options', () => {
       expect(s.load.durationMs).toBe(2000);
       expect(s.repetitions).toBe(4);
     }
+  });
+
+  it('--generator takes autocannon, wrk or h2load and names the choices otherwise', () => {
+    expect([generatorOption(undefined), generatorOption('wrk'), generatorOption('h2load'), generatorOption('autocannon')]).toEqual([undefined, 'wrk', 'h2load', 'autocannon']);
+    expect(() => generatorOption('ab')).toThrow(/unknown --generator "ab": choose autocannon, wrk, h2load/);
   });
 
   it('a bad scenario file names the field', () => {

@@ -2,7 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { presets, quick, runBench, type BenchScenario, loadScenarioFile } from '../../bench/index.ts';
+import { GENERATOR_NAMES, NULL_TARGETS, isGeneratorName, type NullTargetKind, presets, quick, runBench, type BenchScenario, type GeneratorName, loadScenarioFile } from '../../bench/index.ts';
 import { benchReportHtml } from '../../reports/index.ts';
 import { UsageError } from '../exit.ts';
 
@@ -14,6 +14,23 @@ export interface BenchCommandOptions {
   duration?: string;
   out: string;
   html?: string | false;
+  generator?: string;
+  pin?: boolean;
+  nullTarget?: string;
+}
+
+/** --null-target's value, checked. */
+export function nullTargetOption(value: string | undefined): NullTargetKind | undefined {
+  if (value === undefined) return undefined;
+  if (!(NULL_TARGETS as readonly string[]).includes(value)) throw new UsageError(`unknown --null-target "${value}": choose ${NULL_TARGETS.join(', ')}`);
+  return value as NullTargetKind;
+}
+
+/** --generator's value, checked. */
+export function generatorOption(value: string | undefined): GeneratorName | undefined {
+  if (value === undefined) return undefined;
+  if (!isGeneratorName(value)) throw new UsageError(`unknown --generator "${value}": choose ${GENERATOR_NAMES.join(', ')}`);
+  return value;
 }
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
@@ -43,7 +60,9 @@ export async function selectScenarios(opts: BenchCommandOptions): Promise<{ scen
 
 export async function benchCommand(opts: BenchCommandOptions, argv: string[], write: (line: string) => void): Promise<{ json: string; html?: string }> {
   const { scenarios, preset } = await selectScenarios(opts);
-  const run = await runBench(scenarios, { command: argv, ...(preset ? { preset } : {}), progress: write });
+  const generator = generatorOption(opts.generator);
+  const nullTarget = nullTargetOption(opts.nullTarget);
+  const run = await runBench(scenarios, { command: argv, ...(preset ? { preset } : {}), ...(generator ? { generator } : {}), ...(nullTarget ? { nullTarget } : {}), ...(opts.pin === false ? { pin: false } : {}), progress: write });
   const json = resolve(opts.out);
   await mkdir(dirname(json), { recursive: true });
   await writeFile(json, `${JSON.stringify(run, null, 1)}\n`);
@@ -64,6 +83,9 @@ export function register(program: Command, _setExit: (code: number) => void): vo
     .option('--quick', 'short runs (3 repetitions of 2 s) for smoke tests')
     .option('--repetitions <n>', 'measured repetitions per variant (overrides the scenario)')
     .option('--duration <ms>', 'milliseconds per repetition (overrides the scenario)')
+    .option('--generator <name>', `closed-loop load generator: ${GENERATOR_NAMES.join(', ')} (open-loop scenarios always use the built-in constant-rate generator)`, 'autocannon')
+    .option('--null-target <kind>', 'what answers as the null target (the generator ceiling): node (the backend host, default) or nginx (one worker returning 200)')
+    .option('--no-pin', 'do not pin an external generator (wrk, h2load) to a CPU of its own')
     .option('-o, --out <file>', 'results JSON', 'fulcrum-out/bench.json')
     .option('--html <file>', 'HTML report (default: beside the JSON)')
     .option('--no-html', 'do not write the HTML report')

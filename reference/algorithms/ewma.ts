@@ -5,6 +5,8 @@
 // backend wins, ties round robin. A backend with no sample yet costs 0 while idle (so it gets
 // tried) and a large penalty while it has work in flight (Finagle's rule), so a new backend is
 // probed one request at a time. Time comes from ctx.now() and WorkResult.now, never a clock.
+// The pick is O(N) by definition (every estimate decays with time and active counts change in
+// place); each list position holds its backend's estimate, so the scan does no lookup by id.
 import { canTake } from './eligible.ts';
 import { allowOnly, numberOption } from './options.ts';
 import type { BackendView, PickContext, Scheduler, SchedulerFactory, WorkResult } from './types.ts';
@@ -20,6 +22,8 @@ class PeakEwma implements Scheduler {
   readonly name = 'ewma';
   private list: readonly BackendView[] = [];
   private readonly estimates = new Map<string, Estimate>();
+  /** at[i] = estimates.get(list[i].id): resolved on update and when a backend's first sample arrives. */
+  private at: Array<Estimate | undefined> = [];
   private last = -1;
 
   constructor(private readonly decayMs: number) {}
@@ -29,6 +33,7 @@ class PeakEwma implements Scheduler {
     const ids = new Set(backends.map((b) => b.id));
     for (const id of this.estimates.keys()) if (!ids.has(id)) this.estimates.delete(id);
     if (this.last >= this.list.length) this.last = -1;
+    this.at = this.list.map((b) => this.estimates.get(b.id));
   }
 
   /** The estimate as of `now`, decayed since its last sample. */
@@ -38,22 +43,26 @@ class PeakEwma implements Scheduler {
     return e.latencyMs * Math.exp(-Math.max(0, now - e.stamp) / this.decayMs);
   }
 
-  cost(b: BackendView, now: number): number {
-    const latency = this.latency(b.id, now);
-    if (latency === undefined) return b.active === 0 ? 0 : UNPROBED_PENALTY * b.active;
-    return latency * (b.active + 1);
-  }
-
   pick(ctx: PickContext): BackendView | undefined {
     const now = ctx.now();
-    const n = this.list.length;
+    const list = this.list;
+    const at = this.at;
+    const n = list.length;
     let best = -1;
     let bestCost = Infinity;
-    for (let step = 1; step <= n; step++) {
-      const i = (this.last + step) % n;
-      const b = this.list[i]!;
+    let i = this.last;
+    for (let step = 0; step < n; step++) {
+      i = i + 1 < n ? i + 1 : 0;
+      const b = list[i]!;
       if (!canTake(b, ctx)) continue;
-      const c = this.cost(b, now);
+      // The cost, as latency() decays it: estimate × (active + 1); no sample: 0 idle, else a penalty.
+      const e = at[i];
+      const c =
+        e === undefined
+          ? b.active === 0
+            ? 0
+            : UNPROBED_PENALTY * b.active
+          : e.latencyMs * Math.exp(-Math.max(0, now - e.stamp) / this.decayMs) * (b.active + 1);
       if (best < 0 || c < bestCost) {
         best = i;
         bestCost = c;
@@ -61,13 +70,15 @@ class PeakEwma implements Scheduler {
     }
     if (best < 0) return undefined;
     this.last = best;
-    return this.list[best];
+    return list[best];
   }
 
   done(backend: BackendView, result: WorkResult): void {
     const e = this.estimates.get(backend.id);
     if (!e) {
-      this.estimates.set(backend.id, { latencyMs: result.latencyMs, stamp: result.now });
+      const first = { latencyMs: result.latencyMs, stamp: result.now };
+      this.estimates.set(backend.id, first);
+      for (let i = 0; i < this.list.length; i++) if (this.list[i]!.id === backend.id) this.at[i] = first;
       return;
     }
     const w = Math.exp(-Math.max(0, result.now - e.stamp) / this.decayMs);

@@ -7,7 +7,7 @@ import type { BackendView, PickContext, Scheduler, SchedulerFactory } from './ty
 
 class LeastConnections implements Scheduler {
   readonly name = 'lc';
-  private readonly scan = new LeastScan((a, b) => a.active < b.active);
+  private readonly scan = new LeastScan('active');
   update(backends: readonly BackendView[]): void {
     this.scan.update(backends);
   }

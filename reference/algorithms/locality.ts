@@ -6,7 +6,6 @@
 import { canTake } from './eligible.ts';
 import { LeastScan } from './least.ts';
 import type { BackendView, PickContext } from './types.ts';
-import { wlcCheaper } from './wlc.ts';
 
 /** Key → entry. Entries unused for `expirationMs` count as absent (IPVS collects them in a timer;
  *  here they are dropped when met). When the table is full the oldest-created entry goes first: a
@@ -153,7 +152,7 @@ export class LocalityBase {
   /** Bumped by every update(): an entry resolved under an older epoch looks its ids up again. */
   protected epoch = 0;
   private indexById = new Map<string, number>();
-  protected readonly fallback = new LeastScan(wlcCheaper);
+  protected readonly fallback = new LeastScan('active/weight');
 
   update(backends: readonly BackendView[]): void {
     this.list = [...backends];

@@ -2,14 +2,13 @@
 // round robin; when none is idle, shortest expected delay decides. Source: Linux IPVS ip_vs_nq.c.
 import { LeastScan } from './least.ts';
 import { allowOnly } from './options.ts';
-import { sedCheaper } from './sed.ts';
 import type { BackendView, PickContext, Scheduler, SchedulerFactory } from './types.ts';
 
 const idle = (b: BackendView): boolean => b.active === 0;
 
 class NeverQueue implements Scheduler {
   readonly name = 'nq';
-  private readonly scan = new LeastScan(sedCheaper);
+  private readonly scan = new LeastScan('(active+1)/weight');
   update(backends: readonly BackendView[]): void {
     this.scan.update(backends);
   }

@@ -1,12 +1,16 @@
 // rendezvous: highest random weight (Thaler & Ravishankar 1998). Every backend scores the key
 // with its own hash h in (0, 1); the highest score wins. Weighted by the logarithmic method
 // (Schindelhauer & Schomaker; "weighted rendezvous hashing"): score = −w / ln(h), which gives each
-// backend exactly a w/Σw share and moves only the keys of a removed backend. O(N) per pick, no table.
+// backend exactly a w/Σw share and moves only the keys of a removed backend. O(N) per pick, no table
+// (by definition every backend scores the key); a cheap bound spares the log for most of them.
 import { fmix32, murmur3 } from '../keys/index.ts';
 import { canTake, sortedById } from './eligible.ts';
 import { keyOf } from './hash-key.ts';
 import { allowOnly } from './options.ts';
 import type { BackendView, PickContext, Scheduler, SchedulerFactory } from './types.ts';
+
+/** Far above the relative rounding error of the score and its bound (a few units of 2^−53). */
+const BOUND_MARGIN = 1 + 1e-9;
 
 class Rendezvous implements Scheduler {
   readonly name = 'rendezvous';
@@ -29,7 +33,14 @@ class Rendezvous implements Scheduler {
       const b = this.backends[i]!;
       if (!canTake(b, ctx)) continue;
       const h = fmix32((key ^ this.seeds[i]!) >>> 0);
-      const score = this.uniform ? h : -b.weight / Math.log((h + 0.5) / 4294967296);
+      let score = h;
+      if (!this.uniform) {
+        const u = (h + 0.5) / 4294967296; // exact, and so is 1 − u (at least 2^−33)
+        // −ln u ≥ 1 − u, so the score −w/ln u is at most w/(1 − u): a backend whose bound does not
+        // reach the best so far cannot win, and needs no log (the margin covers rounding).
+        if (b.weight * BOUND_MARGIN < bestScore * (1 - u)) continue;
+        score = -b.weight / Math.log(u);
+      }
       if (score > bestScore) {
         best = b;
         bestScore = score;

@@ -9,7 +9,7 @@ export const sedCheaper = (a: BackendView, b: BackendView): boolean => (a.active
 
 class ShortestExpectedDelay implements Scheduler {
   readonly name = 'sed';
-  private readonly scan = new LeastScan(sedCheaper);
+  private readonly scan = new LeastScan('(active+1)/weight');
   update(backends: readonly BackendView[]): void {
     this.scan.update(backends);
   }

@@ -9,7 +9,7 @@ export const wlcCheaper = (a: BackendView, b: BackendView): boolean => a.active 
 
 class WeightedLeastConnections implements Scheduler {
   readonly name = 'wlc';
-  private readonly scan = new LeastScan(wlcCheaper);
+  private readonly scan = new LeastScan('active/weight');
   update(backends: readonly BackendView[]): void {
     this.scan.update(backends);
   }

@@ -60,3 +60,20 @@ describe('health intervals and timeouts', () => {
     expect(problems(listener('    health: { type: tcp, interval: 250ms, timeout: 100 }'))).toEqual([]);
   });
 });
+
+describe('http2, tls and upstream protocol', () => {
+  it('defaults to HTTP/1.1 both ways and fills the HTTP/2 limits', () => {
+    expect(parseConfig(listener(''), 'lb.yaml').listeners[0]!.upstream).toEqual({ protocol: 'h1' });
+    expect(parseConfig(listener('    http2: {}'), 'lb.yaml').listeners[0]!.http2).toEqual({ enabled: true, maxConcurrentStreams: 100, maxHeaderListSize: 16_384, initialWindowSize: 65_535 });
+  });
+
+  it('names the field that does not fit', () => {
+    expect(problems(listener('    upstream: { protocol: h2 }'))).toEqual(['listeners[0].upstream.tls: is required for protocol h2 (HTTP/2 over TLS); use h2c for cleartext']);
+    expect(problems(listener('    upstream: { protocol: h2c, tls: {} }'))).toEqual(['listeners[0].upstream.tls: is not for protocol h2c (cleartext); use h2 for HTTP/2 over TLS']);
+    expect(problems(listener('    tls: { certificates: [] }'))).toEqual(['listeners[0].tls.certificates: needs at least one certificate']);
+    expect(problems(listener('    tls: { certificates: [{ cert: a, key: b }], minVersion: TLSv1.3, maxVersion: TLSv1.2 }'))).toEqual(['listeners[0].tls.maxVersion: is below tls.minVersion']);
+    expect(problems(listener('    http2: { maxConcurrentStreams: 0 }'))).toEqual([expect.stringMatching(/^listeners\[0\]\.http2\.maxConcurrentStreams: /)]);
+    const tcp = listener('    http2: {}').replace('mode: http', 'mode: tcp');
+    expect(problems(tcp)).toEqual(['listeners[0].http2: is only for mode http']);
+  });
+});

@@ -114,6 +114,61 @@ export const limitsSchema = z.strictObject({
 export type LimitsConfig = z.output<typeof limitsSchema>;
 const DEFAULT_LIMITS = { headerBytes: 16_384, headers: 100, urlBytes: 8192 };
 
+/** TLS termination on an http listener: certificates from PEM files, the one whose names match
+ *  the client's SNI is shown (the first when none match or no SNI was sent). */
+export const tlsSchema = z.strictObject({
+  certificates: z
+    .array(
+      z.strictObject({
+        /** PEM certificate (chain) file. */
+        cert: z.string().min(1),
+        /** PEM private key file. */
+        key: z.string().min(1),
+        /** SNI names this certificate answers ("*.example.com" matches one label); default: the
+         *  certificate's own DNS names. */
+        names: z.array(z.string().min(1)).optional(),
+      }),
+    )
+    .min(1, 'needs at least one certificate'),
+  minVersion: z.enum(['TLSv1.2', 'TLSv1.3']).default('TLSv1.2'),
+  maxVersion: z.enum(['TLSv1.2', 'TLSv1.3']).default('TLSv1.3'),
+  /** Protocols offered in ALPN, in order of preference. */
+  alpn: z.array(z.enum(['h2', 'http/1.1'])).min(1).default(['h2', 'http/1.1']),
+});
+export type TlsConfig = z.output<typeof tlsSchema>;
+
+/** HTTP/2 on an http listener (h2c by prior knowledge on cleartext, h2 by ALPN under tls), with
+ *  its limits. Safe defaults: 100 streams, 16 KiB of headers, 64 KiB - 1 windows (RFC 9113's). */
+export const http2Schema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** SETTINGS_MAX_CONCURRENT_STREAMS per client connection; more are refused (REFUSED_STREAM). */
+  maxConcurrentStreams: z.int().min(1).max(10_000).default(100),
+  /** SETTINGS_MAX_HEADER_LIST_SIZE: a header block over it is refused (431 / stream reset). */
+  maxHeaderListSize: size(1024, 1024 * 1024).default(16_384),
+  /** SETTINGS_INITIAL_WINDOW_SIZE for each stream. */
+  initialWindowSize: size(1024, 2 ** 31 - 1).default(65_535),
+});
+export type Http2Config = z.output<typeof http2Schema>;
+const DEFAULT_HTTP2 = { enabled: true, maxConcurrentStreams: 100, maxHeaderListSize: 16_384, initialWindowSize: 65_535 };
+
+/** How an http listener talks to its backends: HTTP/1.1 (h1), HTTP/2 over TLS (h2) or cleartext
+ *  HTTP/2 by prior knowledge (h2c). gRPC needs h2 or h2c (trailers). */
+export const upstreamSchema = z.strictObject({
+  protocol: z.enum(['h1', 'h2', 'h2c']).default('h1'),
+  /** TLS to backends (required by h2, optional for h1). */
+  tls: z
+    .strictObject({
+      /** PEM CA file the backend's certificate must chain to; unset: the system's CAs. */
+      ca: z.string().min(1).optional(),
+      /** Name checked against the backend's certificate and sent as SNI; default the backend host. */
+      servername: z.string().min(1).optional(),
+      /** false turns verification off (never for production; the config says so). */
+      verify: z.boolean().default(true),
+    })
+    .optional(),
+});
+export type UpstreamConfig = z.output<typeof upstreamSchema>;
+
 export const listenerSchema = z
   .strictObject({
     name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, "_", "." or "-"'),
@@ -138,6 +193,12 @@ export const listenerSchema = z
       .default({ connect: 2000, response: 30_000, idle: 60_000, header: 10_000 }),
     limits: limitsSchema.default(DEFAULT_LIMITS),
     health: healthSchema.optional(),
+    /** http: TLS termination (SNI, ALPN h2 / http/1.1). */
+    tls: tlsSchema.optional(),
+    /** http: HTTP/2 from clients (h2c prior knowledge, h2 over tls) and its limits. */
+    http2: http2Schema.optional(),
+    /** http: the protocol to backends. */
+    upstream: upstreamSchema.default({ protocol: 'h1' }),
     /** Extra attempts on another backend when the connect failed, so nothing reached the backend
      *  (refused or timed out; http also: a reset reused keep-alive connection for a body-less
      *  idempotent request). 0 turns retries off (conformance runs of "no silent retries"). */
@@ -148,12 +209,26 @@ export const listenerSchema = z
     if (l.proxyProtocol && l.mode !== 'tcp') {
       ctx.addIssue({ code: 'custom', path: ['proxyProtocol'], message: 'is only for mode tcp' });
     }
+    for (const field of ['tls', 'http2'] as const) {
+      if (l[field] !== undefined && l.mode !== 'http') ctx.addIssue({ code: 'custom', path: [field], message: 'is only for mode http' });
+    }
+    if (l.upstream.protocol !== 'h1' && l.mode !== 'http') ctx.addIssue({ code: 'custom', path: ['upstream', 'protocol'], message: 'is only for mode http' });
+    if (l.upstream.protocol === 'h2' && l.upstream.tls === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['upstream', 'tls'], message: 'is required for protocol h2 (HTTP/2 over TLS); use h2c for cleartext' });
+    }
+    if (l.upstream.protocol === 'h2c' && l.upstream.tls !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['upstream', 'tls'], message: 'is not for protocol h2c (cleartext); use h2 for HTTP/2 over TLS' });
+    }
+    if (l.tls && l.tls.minVersion === 'TLSv1.3' && l.tls.maxVersion === 'TLSv1.2') {
+      ctx.addIssue({ code: 'custom', path: ['tls', 'maxVersion'], message: 'is below tls.minVersion' });
+    }
     const seen = new Set<string>();
     l.backends.forEach((b, i) => {
       if (seen.has(b.id)) ctx.addIssue({ code: 'custom', path: ['backends', i, 'id'], message: `duplicate id "${b.id}"` });
       seen.add(b.id);
     });
   });
+export { DEFAULT_HTTP2 };
 export type ListenerConfig = z.output<typeof listenerSchema>;
 
 export const balancerConfigSchema = z

@@ -9,9 +9,18 @@
 //   environment     node (process.version), kernel (os.release()), os (platform/arch), cpus (count),
 //                   cpuModel, fulcrumVersion, gitSha (when in a git checkout), targetVersions
 //                   (target name → version string such as "HAProxy 2.6.12"), loadavg at start.
+//                   generator (optional; runs before 2026-12-04 lack it): the closed-loop load generator
+//                   chosen with --generator: name ("autocannon" | "wrk" | "h2load"), version (e.g.
+//                   "wrk debian/4.1.0-3+b2"), pinned (whether it ran on a CPU of its own, with the
+//                   balancers and backends moved to the others), cpu (its CPU when pinned), note (why
+//                   or why not pinned, in words).
 //   ceiling         per scenario name: the generator's own ceiling, measured in the same interleaved
 //                   schedule against a null target (a minimal server answering directly) with the
-//                   scenario's load: rps is one figure per repetition.
+//                   scenario's load: rps is one figure per repetition; generator (optional): which
+//                   generator drove the scenario (as results[].generator); nullTarget (optional): what
+//                   answered as the null target, "node" (the backend host's node:http null backend, the
+//                   default) or "nginx" (--null-target nginx: one nginx worker returning 200, so that the
+//                   ceiling is the generator's rather than node's).
 //   results[]       one entry per (scenario, target, algorithm, mode) variant:
 //     id            stable key "<scenario>/<target>/<algorithm>/<mode>", what the gate matches on.
 //     scenario, target, algorithm, mode ("http" L7 | "tcp" L4 terminating), load ("closed" | "open").
@@ -22,6 +31,12 @@
 //     generatorBound  closed loop: median req/s within 10 % of the scenario's ceiling; open loop: the
 //                   generator could not deliver 90 % of the rate even to the null target. The figure
 //                   then says more about the generator than about the target.
+//     generator     (optional) what drove this variant's load: "autocannon", "wrk", "h2load" (--generator),
+//                   "open-loop" (open-loop scenarios always use the built-in constant-rate generator), or
+//                   "new-connection-loop" (closeConnections with a generator that cannot reconnect per request).
+//     generatorHeadroom  (optional) the scenario's median ceiling ÷ this variant's median req/s (closed loop):
+//                   how far the generator was from being the limit. The project's goal is ≥ 3 for the
+//                   fastest balancer; below that, read the figure as partly the generator's.
 //     unavailable   reason the variant could not run here (e.g. LVS modes, haproxy missing); no samples then.
 //     samples[]     one raw sample per measured repetition (warm-up runs are not kept), in run order:
 //       repetition  0-based; order: position in the interleaved schedule (A B A B …).
@@ -122,6 +137,8 @@ export const benchResultSchema = z
     rate: z.number().positive().optional(),
     backends: z.array(z.strictObject({ id: z.string().min(1), model: serviceTimeModelSchema, description: z.string().optional() })),
     generatorBound: z.boolean(),
+    generator: z.string().min(1).optional(),
+    generatorHeadroom: nonNegative.optional(),
     unavailable: z.string().optional(),
     samples: z.array(benchSampleSchema),
     simulation: z
@@ -150,6 +167,7 @@ export const benchEnvironmentSchema = z.looseObject({
   gitSha: z.string().optional(),
   targetVersions: z.record(z.string(), z.string()),
   loadavg: z.array(z.number()).optional(),
+  generator: z.strictObject({ name: z.string().min(1), version: z.string(), pinned: z.boolean(), cpu: z.int().min(0).optional(), note: z.string() }).optional(),
 });
 export type BenchEnvironment = z.infer<typeof benchEnvironmentSchema>;
 
@@ -161,7 +179,7 @@ export const benchRunSchema = z
     command: z.array(z.string()),
     preset: z.string().optional(),
     environment: benchEnvironmentSchema,
-    ceiling: z.record(z.string(), z.strictObject({ load: z.enum(['closed', 'open']), connections: z.int().min(1), rate: z.number().positive().optional(), rps: z.array(nonNegative) })),
+    ceiling: z.record(z.string(), z.strictObject({ load: z.enum(['closed', 'open']), connections: z.int().min(1), rate: z.number().positive().optional(), rps: z.array(nonNegative), generator: z.string().min(1).optional(), nullTarget: z.enum(['node', 'nginx']).optional() })),
     results: z.array(benchResultSchema),
   })
   .superRefine((run, ctx) => {

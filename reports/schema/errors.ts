@@ -36,11 +36,13 @@ export const ERROR_CATALOGUE: readonly CatalogueEntry[] = [
   { code: 'FULCRUM_ERR_IMAGE', meaning: 'the host image is missing or FULCRUM_IMAGE names an image the engine lacks', where: 'conformance --driver containers, bench', surfaces: exit1 },
   // benchmarks
   { code: 'FULCRUM_ERR_BENCH_STOPPED', meaning: 'a bench run was stopped by Ctrl-C or SIGTERM: everything it started is closed and nothing new starts', where: 'bench', surfaces: { exit: 130 } },
+  { code: 'FULCRUM_ERR_GENERATOR_MISSING', meaning: 'the load generator chosen with --generator (wrk, h2load) is not installed; the message names it and how to install it', where: 'bench', surfaces: exit1 },
   { code: 'FULCRUM_ERR_NON_LOOPBACK', meaning: 'a load generator was pointed outside loopback and the project\'s own 198.18.0.0/15 hosts, and refused', where: 'bench', surfaces: exit1 },
   // the reference balancer
   { code: 'FULCRUM_ERR_LISTEN', meaning: 'a listener or the admin endpoint could not bind its address', where: 'serve', surfaces: exit1 },
   { code: 'FULCRUM_ERR_POOL', meaning: 'a pool change names no backend, repeats one, or gives a weight that is no non-negative integer', where: 'serve (admin API, discovery)', surfaces: exit1 },
   { code: 'FULCRUM_ERR_SCHEDULER_OPTION', meaning: 'an algorithm option the scheduler cannot take; serve reports it as FULCRUM_ERR_CONFIG naming the field', where: 'serve', surfaces: exit2 },
+  { code: 'FULCRUM_ERR_TLS_CONFIG', meaning: 'a TLS certificate or key file that cannot be read or used; serve reports it as FULCRUM_ERR_CONFIG naming the field', where: 'serve', surfaces: exit2 },
   { code: 'FULCRUM_ERR_KEY_CONFIG', meaning: 'a hash key setting that cannot be extracted; serve reports it as FULCRUM_ERR_CONFIG naming the field', where: 'serve', surfaces: exit2 },
   { code: 'FULCRUM_ERR_CONNECT_TIMEOUT', meaning: 'the L7 proxy could not connect to a backend within timeouts.connect', where: 'serve (L7 proxy)', surfaces: { http: 504 } },
   { code: 'FULCRUM_ERR_RESPONSE_TIMEOUT', meaning: 'a backend sent no response within timeouts.response', where: 'serve (L7 proxy)', surfaces: { http: 504 } },
