@@ -39,3 +39,4 @@ export type { LabelledResource } from './containers/index.ts';
 export { Scenario as NetnsScenario, JsonLines, VIP as NETNS_VIP, type ScenarioOptions as NetnsScenarioOptions } from './lvs-netns/scenario.ts';
 export { naiveL7Target, serialL7Target } from './targets/broken/naive-l7.ts';
 export { createTestCa, writePem, type TestCa, type Leaf, type Pem } from './tls/ca.ts';
+export { pinnedH2Target } from './targets/broken/pinned-h2.ts';

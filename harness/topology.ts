@@ -90,7 +90,70 @@ export interface ClientHost {
    *  passed since connecting. Never retried; a failed connect is an ExchangeFailure, anything after
    *  it is a RawReply saying how it ended. */
   raw(exchange: RawExchange): Promise<RawOutcome>;
+  /** HTTP/2 on one new connection to the entry: over TLS (SNI and ALPN h2 as asked, the certificate
+   *  verified against the given CA) or cleartext h2c by prior knowledge; the requests go one after
+   *  another, each on its own stream. Optional so that drivers can add it. */
+  http2?(exchange: Http2Exchange): Promise<Http2Outcome>;
+  /** A TLS handshake only, on a new connection: what the balancer showed for this SNI and ALPN
+   *  offer (certificate, chosen protocol, TLS version, whether it verified). Optional. */
+  tlsHandshake?(probe: TlsProbe): Promise<TlsOutcome>;
 }
+
+export interface ClientTls {
+  /** SNI name sent, and the name the certificate is verified for. */
+  servername: string;
+  /** PEM of the CA to trust (the scenario's throwaway CA). */
+  ca: string;
+}
+
+export interface Http2Exchange {
+  /** Absent: cleartext h2c by prior knowledge. */
+  tls?: ClientTls;
+  requests: HttpRequest[];
+  /** For the whole exchange, connecting included. Default 10 s. */
+  timeoutMs?: number;
+}
+
+export interface Http2Reply {
+  ok: true;
+  /** One per request, in order; a stream that was reset or timed out is an ExchangeFailure. */
+  responses: HttpOutcome[];
+  /** SHA-256 fingerprint (AA:BB:…) of the certificate shown, under TLS. */
+  certificate?: string;
+  local: Endpoint;
+  elapsedMs: number;
+}
+
+export type Http2Outcome = Http2Reply | ExchangeFailure;
+
+export interface TlsProbe extends ClientTls {
+  /** ALPN protocols offered, in order. */
+  alpn: string[];
+  /** After the handshake, send `GET <path> HTTP/1.1` (Connection: close) and read the reply head. */
+  http1Path?: string;
+  /** Default 5 s. */
+  timeoutMs?: number;
+}
+
+export interface TlsReply {
+  ok: true;
+  /** The ALPN protocol the balancer chose, or false when it chose none. */
+  alpn: string | false;
+  /** SHA-256 fingerprint (AA:BB:…) of the certificate shown. */
+  certificate: string;
+  /** Its DNS names (subjectAltName). */
+  names: string[];
+  /** 'TLSv1.3', 'TLSv1.2' … */
+  version: string;
+  /** Whether it verified against the CA for servername; else the reason. */
+  verified: true | string;
+  /** With http1Path: the reply's status (0: no status line) and x-fulcrum-backend. */
+  http1?: { status: number; backend: string | undefined };
+  local: Endpoint;
+  elapsedMs: number;
+}
+
+export type TlsOutcome = TlsReply | ExchangeFailure;
 
 export interface RawExchange {
   /** Written in order; `data` is latin1 (one char per byte, so any byte and JSON-safe). */

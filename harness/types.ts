@@ -8,6 +8,9 @@
  *  headers    'xff' (X-Forwarded-For), 'forwarded' (RFC 7239), 'xfp' (X-Forwarded-Proto)
  *  proxy      'proxy-protocol:v1', 'proxy-protocol:v2'
  *  health     'health:tcp', 'health:http' (active checks)
+ *  protocols  'tls' (terminates TLS with the scenario's certificates, SNI picks one, ALPN offers
+ *             h2 and http/1.1), 'http2' (HTTP/2 from clients over TLS), 'h2c' (cleartext HTTP/2 by
+ *             prior knowledge on the listen port)
  *  more are added by later suites (e.g. 'lvs:nat'); unknown strings are allowed. */
 export type Capability = string;
 
@@ -71,6 +74,11 @@ export interface Scenario {
   /** The balancer process's open-file limit (soft and hard): drivers start its command under
    *  `prlimit --nofile=N:N` (the resource-exhaustion checks). */
   fdLimit?: number;
+  /** Terminate TLS on the listen port (http mode; claimed as 'tls'). */
+  tls?: ScenarioTls;
+  /** Accept HTTP/2 from clients: over TLS by ALPN when tls is set (claimed as 'http2'), else h2c by
+   *  prior knowledge (claimed as 'h2c'). Backends stay HTTP/1.1. */
+  http2?: boolean;
 }
 
 export interface ScenarioTimeouts {
@@ -80,6 +88,14 @@ export interface ScenarioTimeouts {
   responseMs?: number;
   /** No bytes either way for this long on a client connection (a stalled body, keep-alive). */
   idleMs?: number;
+}
+
+/** TLS termination a check asks for: certificates (PEM) made by the harness's throwaway CA, the
+ *  first the default, each for its DNS names, picked by the client's SNI. */
+export interface ScenarioTls {
+  /** The CA certificate (PEM) the leaves chain to: what clients verify against. */
+  ca: string;
+  certificates: { names: string[]; cert: string; key: string }[];
 }
 
 /** What a target hands to a driver: files to write and the command that runs the balancer. */
@@ -134,6 +150,8 @@ export interface ScenarioPlan {
   timeouts?: Scenario['timeouts'];
   maxConnections?: Scenario['maxConnections'];
   fdLimit?: Scenario['fdLimit'];
+  tls?: Scenario['tls'];
+  http2?: Scenario['http2'];
 }
 
 /** What a check's run() gets: the started topology and what the target claims. Checks drive

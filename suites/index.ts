@@ -10,6 +10,7 @@ import { failoverCheck } from './health/failover.ts';
 import { algorithmChecks } from './algorithms/index.ts';
 import { lvsChecks } from './lvs/index.ts';
 import { securityChecks } from './security/index.ts';
+import { protocolChecks } from './protocols/index.ts';
 import type { Check } from '../harness/index.ts';
 
 export const allChecks: readonly Check[] = [
@@ -27,6 +28,7 @@ export const allChecks: readonly Check[] = [
   ...algorithmChecks,
   ...lvsChecks,
   ...securityChecks,
+  ...protocolChecks,
 ];
 
 export { rrCheck, wrrCheck, lcCheck, randomCheck, udpCheck, xffCheck, forwardedCheck, l4PeerCheck, proxyV1Check, proxyV2Check, failoverCheck };

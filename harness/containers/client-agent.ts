@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LoopbackClient } from '../hosts/index.ts';
-import type { HeldExchange, HttpRequest, HttpSession, ExchangeOptions, RawExchange, TransferOptions } from '../topology.ts';
+import type { HeldExchange, HttpRequest, HttpSession, ExchangeOptions, RawExchange, TransferOptions, Http2Exchange, TlsProbe } from '../topology.ts';
 import type { Endpoint } from '../types.ts';
 
 export type ClientRpc =
@@ -15,6 +15,8 @@ export type ClientRpc =
   | { op: 'udpFlow'; payloads: string[]; options?: ExchangeOptions }
   | { op: 'transfer'; options: TransferOptions }
   | { op: 'raw'; exchange: RawExchange }
+  | { op: 'http2'; exchange: Http2Exchange }
+  | { op: 'tlsHandshake'; probe: TlsProbe }
   | { op: 'holdHttp'; request?: HttpRequest }
   | { op: 'holdTcp'; line?: string; options?: ExchangeOptions }
   | { op: 'openSession' }
@@ -55,6 +57,10 @@ export async function startClientAgent(options: { address: string; entry: Endpoi
         return client.transfer(rpc.options);
       case 'raw':
         return client.raw(rpc.exchange);
+      case 'http2':
+        return client.http2(rpc.exchange);
+      case 'tlsHandshake':
+        return client.tlsHandshake(rpc.probe);
       case 'holdHttp':
       case 'holdTcp':
         try {

@@ -13,6 +13,10 @@ import type {
   TransferOutcome,
   RawExchange,
   RawOutcome,
+  Http2Exchange,
+  Http2Outcome,
+  TlsProbe,
+  TlsOutcome,
 } from '../topology.ts';
 import type { ClientRpc, HeldReply } from './client-agent.ts';
 
@@ -66,6 +70,14 @@ export class RemoteClient implements ClientHost {
   raw(exchange: RawExchange): Promise<RawOutcome> {
     // timeoutMs bounds the whole exchange there, delays included.
     return this.call({ op: 'raw', exchange }, exchange.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  }
+
+  http2(exchange: Http2Exchange): Promise<Http2Outcome> {
+    return this.call({ op: 'http2', exchange }, exchange.timeoutMs ?? 10_000);
+  }
+
+  tlsHandshake(probe: TlsProbe): Promise<TlsOutcome> {
+    return this.call({ op: 'tlsHandshake', probe }, probe.timeoutMs);
   }
 
   private held(reply: HeldReply): HeldExchange {

@@ -25,6 +25,8 @@ import type {
   RawOutcome,
 } from '../topology.ts';
 import { rawExchange } from './raw.ts';
+import { http2Exchange, tlsHandshake } from './http2.ts';
+import type { Http2Exchange, Http2Outcome, TlsOutcome, TlsProbe } from '../topology.ts';
 
 const DEFAULT_TIMEOUT_MS = 5_000;
 const TRANSFER_TIMEOUT_MS = 60_000;
@@ -95,6 +97,14 @@ export class LoopbackClient implements ClientHost {
 
   raw(exchange: RawExchange): Promise<RawOutcome> {
     return rawExchange(this.address, this.entry, exchange);
+  }
+
+  http2(exchange: Http2Exchange): Promise<Http2Outcome> {
+    return http2Exchange(this.address, this.entry, exchange);
+  }
+
+  tlsHandshake(probe: TlsProbe): Promise<TlsOutcome> {
+    return tlsHandshake(this.address, this.entry, probe);
   }
 
   async httpSession(): Promise<HttpSession> {

@@ -3,6 +3,7 @@
 import Mustache from 'mustache';
 import { commandExists, commandOutput } from './commands.ts';
 import { scenarioView, type ScenarioView } from './view.ts';
+import { tlsFiles } from './tls-files.ts';
 import type { TargetFile } from './target-file.ts';
 import type { Capability, Scenario, Target, TargetLaunch } from '../types.ts';
 
@@ -56,7 +57,7 @@ export class FileTarget implements Target {
     const base = scenarioView(scenario);
     const view = scenarioView(scenario, render(mapping, base).trim(), this.benchSettings(scenario, base));
     const launch: TargetLaunch = {
-      files: this.file.files.map((f) => ({ path: render(f.path, view), content: render(f.template, view) })),
+      files: [...this.file.files.map((f) => ({ path: render(f.path, view), content: render(f.template, view) })), ...tlsFiles(scenario)],
       command: this.file.command.map((arg) => render(arg, view)),
     };
     if (this.file.env) launch.env = Object.fromEntries(Object.entries(this.file.env).map(([k, v]) => [k, render(v, view)]));

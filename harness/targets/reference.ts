@@ -7,6 +7,8 @@ import { schedulerNames } from '../../reference/index.ts';
 import type { Capability, Scenario, Target, TargetLaunch } from '../types.ts';
 import { LVS_CAPABILITIES, renderLvs } from './reference-lvs.ts';
 import { FULCRUM_BIN } from '../paths.ts';
+import { tlsFiles, tlsPaths } from './tls-files.ts';
+import { DIR_PLACEHOLDER } from './view.ts';
 
 const PACKAGE_JSON = new URL('../../package.json', import.meta.url);
 const SERVE_COMMAND = fileURLToPath(new URL('../../cli/commands/serve.ts', import.meta.url));
@@ -31,6 +33,9 @@ export const REFERENCE_CAPABILITIES: readonly Capability[] = [
   'proxy-protocol:v2',
   'health:tcp',
   'health:http',
+  'tls',
+  'http2',
+  'h2c',
   ...TUNING_CAPABILITIES,
   ...LVS_CAPABILITIES,
   ...schedulerNames().map((a) => `algorithm:${a}`),
@@ -57,6 +62,8 @@ export function referenceConfig(s: Scenario): Record<string, unknown> {
           : {}),
         ...timeoutsConfig(s),
         ...(s.maxConnections !== undefined ? { limits: { connections: s.maxConnections } } : {}),
+        ...(s.tls ? { tls: { certificates: s.tls.certificates.map((c, i) => ({ cert: tlsPaths(i, DIR_PLACEHOLDER).cert, key: tlsPaths(i, DIR_PLACEHOLDER).key, names: c.names })) } } : {}),
+        ...(s.http2 ? { http2: {} } : {}),
         backends: s.backends.map((b) => ({ id: b.id, address: hostPort(b), weight: b.weight })),
       },
     ],
@@ -87,7 +94,7 @@ export function referenceTarget(): Target {
     render(scenario: Scenario): TargetLaunch {
       if (scenario.lvs) return renderLvs(scenario);
       return {
-        files: [{ path: 'lb.yaml', content: stringify(referenceConfig(scenario)) }],
+        files: [{ path: 'lb.yaml', content: stringify(referenceConfig(scenario)) }, ...tlsFiles(scenario)],
         command: [process.execPath, FULCRUM_BIN, 'serve', '--config', '{{dir}}/lb.yaml'],
         ...(scenario.mode === 'udp' ? { readyWhen: scenario.admin ? { tcp: scenario.admin } : { delayMs: 1500 } } : {}),
       };

@@ -1,5 +1,6 @@
 // The mustache view of a scenario that target templates render from. Pure.
 import type { Scenario } from '../types.ts';
+import { tlsPaths } from './tls-files.ts';
 
 /** Left in rendered text for the driver to replace with the run's working directory. */
 export const DIR_PLACEHOLDER = '{{dir}}';
@@ -25,6 +26,22 @@ export interface ScenarioView {
   maxConnections: number | false;
   /** The process's open-file limit the driver applies (scenario fdLimit), or false. */
   fdLimit: number | false;
+  /** TLS termination: each certificate's files in the working directory (tls-files.ts) and names;
+   *  `name` is the first. False when the scenario wants no TLS. */
+  tls: { certificates: TlsCertificateView[]; ca: string } | false;
+  /** HTTP/2 from clients; `tls` says over TLS (ALPN h2) or h2c by prior knowledge. */
+  http2: { tls: boolean; h2c: boolean } | false;
+}
+
+export interface TlsCertificateView {
+  index: number;
+  first: boolean;
+  last: boolean;
+  name: string;
+  names: string[];
+  cert: string;
+  key: string;
+  pem: string;
 }
 
 export interface TimeoutView {
@@ -54,5 +71,12 @@ export function scenarioView(s: Scenario, mappedAlgorithm = s.algorithm.name, be
     timeouts: s.timeouts ? { header: timeoutView(s.timeouts.headerMs), response: timeoutView(s.timeouts.responseMs), idle: timeoutView(s.timeouts.idleMs) } : false,
     maxConnections: s.maxConnections ?? false,
     fdLimit: s.fdLimit ?? false,
+    tls: s.tls
+      ? {
+          ca: `${DIR_PLACEHOLDER}/tls/ca.crt`,
+          certificates: s.tls.certificates.map((c, i, all) => ({ index: i, first: i === 0, last: i === all.length - 1, name: c.names[0] ?? '', names: [...c.names], ...tlsPaths(i, DIR_PLACEHOLDER) })),
+        }
+      : false,
+    http2: s.http2 ? { tls: s.tls !== undefined, h2c: s.tls === undefined } : false,
   };
 }
