@@ -16,6 +16,7 @@ const commands: Record<string, () => Promise<{ register: Register }>> = {
   report: () => import('./commands/report.ts'),
   gate: () => import('./commands/gate.ts'),
   micro: () => import('./commands/micro.ts'),
+  simulate: () => import('./commands/simulate.ts'),
   clean: () => import('./commands/clean.ts'),
   'rs-agent': () => import('./commands/rs-agent.ts'),
 };

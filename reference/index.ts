@@ -5,8 +5,10 @@ export { loadConfig, parseConfig, parseYamlWith, readConfigText } from './config
 export { ConfigError, describeIssues } from './config/errors.ts';
 export type { BalancerConfig, ListenerConfig, BackendConfig, HealthConfig, KeyConfig } from './config/schema.ts';
 export { schedulerFactory, schedulerNames, buildRing, maglevPermutation, populateMaglev } from './algorithms/index.ts';
+// One call from an algorithm config to a scheduler with its wrappers, as the proxies make it (fulcrum simulate).
+export { createScheduler, SchedulerOptionError } from './algorithms/index.ts';
 export { fmix32 } from './keys/index.ts';
-export type { Scheduler, SchedulerFactory, BackendView, PickContext } from './algorithms/index.ts';
+export type { Scheduler, SchedulerFactory, BackendView, PickContext, WorkResult } from './algorithms/index.ts';
 export { proxyHeaderV1, proxyHeaderV2 } from './l4/index.ts';
 export { statsSnapshot, prometheusText } from './admin/index.ts';
 export type { Stats } from './admin/index.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededRng } from '../rng.ts';
 import { startBenchBackend } from './server.ts';
-import { describeModel, serviceTimeMs } from './service-time.ts';
+import { describeModel, meanServiceTimeMs, serviceTimeMs } from './service-time.ts';
 
 describe('service-time models', () => {
   it('fixed and degrading are exact', () => {
@@ -42,6 +42,36 @@ describe('service-time models', () => {
 
   it('describes each model in words', () => {
     expect(describeModel({ kind: 'pareto', minMs: 1, alpha: 1.5 })).toBe('pareto min 1 ms α 1.5');
+  });
+
+  it('exponential and bimodal have their means, and meanServiceTimeMs agrees with every model drawn', () => {
+    const rng = seededRng(4);
+    const models = [
+      { kind: 'exponential', meanMs: 10 },
+      { kind: 'bimodal', fastMs: 1, slowMs: 50, slowFraction: 0.1 },
+      { kind: 'lognormal', medianMs: 2, sigma: 0.5 },
+      { kind: 'uniform', minMs: 1, maxMs: 5 },
+      { kind: 'fixed', ms: 3 },
+      { kind: 'pareto', minMs: 1, alpha: 3 },
+    ] as const;
+    for (const m of models) {
+      const n = 100_000;
+      let sum = 0;
+      let sq = 0;
+      for (let i = 0; i < n; i++) {
+        const x = serviceTimeMs(m, rng, 0);
+        sum += x;
+        sq += x * x;
+      }
+      const mean = sum / n;
+      const sdOfMean = Math.sqrt(Math.max(0, sq / n - mean * mean) / n);
+      // 5 standard errors (false failure < 1e-6 per model; pareto α 3 has a finite variance).
+      expect(Math.abs(mean - meanServiceTimeMs(m))).toBeLessThanOrEqual(5 * sdOfMean + 1e-9);
+    }
+    expect(meanServiceTimeMs({ kind: 'exponential', meanMs: 10 })).toBe(10);
+    expect(meanServiceTimeMs({ kind: 'bimodal', fastMs: 1, slowMs: 50, slowFraction: 0.1 })).toBeCloseTo(5.9, 12);
+    expect(describeModel({ kind: 'exponential', meanMs: 10 })).toBe('exponential mean 10 ms');
+    expect(describeModel({ kind: 'bimodal', fastMs: 1, slowMs: 50, slowFraction: 0.1 })).toBe('bimodal 1 ms, 50 ms for 10 %');
   });
 });
 

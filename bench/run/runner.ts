@@ -3,6 +3,7 @@
 // fulcrum/bench@1 run. Everything started is closed at each scenario's end, on every path, and on
 // Ctrl-C (resources.ts).
 import { startBackendHost, type BackendHost } from '../backends/host.ts';
+import { startNginxNull, type NullTargetKind } from '../backends/nginx-null.ts';
 import { DEFAULT_GENERATOR, findOnPath, generatorNamed, type GeneratorName, type LoadGenerator, type LoadOutcome } from '../load/index.ts';
 import { BENCH_SCHEMA, benchRunSchema, type BenchResult, type BenchRun } from '../../reports/schema/index.ts';
 import type { BenchScenario, LoadSpec } from '../scenarios/types.ts';
@@ -29,6 +30,8 @@ export interface RunOptions {
   generator?: GeneratorName;
   /** Pin an external generator to a CPU of its own (default true). */
   pin?: boolean;
+  /** What answers as the null target: the backend host's node:http null backend (default) or nginx. */
+  nullTarget?: NullTargetKind;
 }
 
 interface RunContext {
@@ -59,7 +62,7 @@ export async function runBench(scenarios: readonly BenchScenario[], options: Run
       const { results: r, ceiling: c } = await runScenario(scenario, ctx);
       results.push(...r);
       const l = scenario.load;
-      ceiling[scenario.name] = { load: l.kind, connections: l.connections, ...(l.kind === 'open' ? { rate: l.rate } : {}), rps: c, generator: generatorUsed(l, generator) };
+      ceiling[scenario.name] = { load: l.kind, connections: l.connections, ...(l.kind === 'open' ? { rate: l.rate } : {}), rps: c, generator: generatorUsed(l, generator), nullTarget: options.nullTarget ?? 'node' };
     }
   } finally {
     await resources.dispose();
@@ -86,10 +89,10 @@ async function runScenario(scenario: BenchScenario, ctx: RunContext): Promise<{ 
   let ceilingSamples: LoadOutcome[];
   let results: Map<string, BenchResult>;
   try {
-    const { host, serving, nullUrl } = await startBackends(scenario, ctx);
+    const { host, serving, nullUrl, nullPid } = await startBackends(scenario, ctx);
     const started = await startSlots(scenario, { ...ctx, balancerHost: ctx.options.balancerHost ?? '127.20.0.1', serving });
     results = started.results;
-    await pinApart(ctx, host.pid, started.slots);
+    await pinApart(ctx, [host.pid, ...(nullPid !== undefined ? [nullPid] : [])], started.slots);
     const pin = ctx.cpus.generatorCpu !== undefined ? { generatorCpu: ctx.cpus.generatorCpu } : {};
     ceilingSamples = await measureSlots(scenario, started.slots, results, { host, serving, nullUrl, say: ctx.say, generator: ctx.generator, ...pin });
   } finally {
@@ -108,10 +111,10 @@ async function runScenario(scenario: BenchScenario, ctx: RunContext): Promise<{ 
 }
 
 /** With a pinned generator: the backend host and every local balancer's group onto the other CPUs. */
-async function pinApart(ctx: RunContext, hostPid: number, slots: readonly Slot[]): Promise<void> {
+async function pinApart(ctx: RunContext, hostPids: readonly number[], slots: readonly Slot[]): Promise<void> {
   const taskset = findOnPath('taskset');
   if (!ctx.cpus.otherCpus || !taskset) return;
-  const groups = [hostPid, ...slots.flatMap((s) => (s.kind === 'variant' && s.pid !== undefined ? [s.pid] : []))];
+  const groups = [...hostPids, ...slots.flatMap((s) => (s.kind === 'variant' && s.pid !== undefined ? [s.pid] : []))];
   for (const pgid of groups) await pinGroup(taskset, pgid, ctx.cpus.otherCpus);
 }
 
@@ -137,15 +140,22 @@ export function generatorHeadroom(r: BenchResult, load: LoadSpec, ceilingRps: re
 }
 
 /** The scenario's backends and the null target, in their own process, off the generator's event loop. */
-async function startBackends(scenario: BenchScenario, ctx: RunContext): Promise<{ host: BackendHost; serving: BackendHost['backends']; nullUrl: string }> {
+async function startBackends(scenario: BenchScenario, ctx: RunContext): Promise<{ host: BackendHost; serving: BackendHost['backends']; nullUrl: string; nullPid?: number }> {
   const net = ctx.options.backendNet ?? '127.30.0';
+  const nginxNull = ctx.options.nullTarget === 'nginx';
   const host = await startBackendHost([
     ...scenario.backends.map((b, i) => ({ id: b.id, model: b.model, host: `${net}.${i + 1}` })),
-    { id: 'null', model: { kind: 'fixed', ms: 0 }, host: `${net}.254` },
+    ...(nginxNull ? [] : [{ id: 'null', model: { kind: 'fixed', ms: 0 } as const, host: `${net}.254` }]),
   ]);
   await ctx.resources.add(() => host.close());
+  const serving = host.backends.slice(0, scenario.backends.length);
+  if (nginxNull) {
+    const nginx = await startNginxNull(`${net}.254`);
+    await ctx.resources.add(() => nginx.stop());
+    return { host, serving, nullUrl: nginx.url, nullPid: nginx.pid };
+  }
   const nullTarget = host.backends[scenario.backends.length] as { host: string; port: number };
-  return { host, serving: host.backends.slice(0, scenario.backends.length), nullUrl: `http://${nullTarget.host}:${nullTarget.port}/` };
+  return { host, serving, nullUrl: `http://${nullTarget.host}:${nullTarget.port}/` };
 }
 
 /** Closed loop: the variant's median req/s is within 10 % of the null target's. Open loop: the

@@ -104,6 +104,21 @@ export const presets: Record<string, BenchPreset> = {
       warmupMs: 1000,
     })),
   },
+  ceiling: {
+    name: 'ceiling',
+    description: "The load generator's own ceiling: only the null target, as the targets preset loads it (use --generator and --null-target nginx).",
+    scenarios: [
+      {
+        name: 'ceiling',
+        question: 'How many requests per second does the generator drive against a null target that answers at once (closed loop, 32 connections)?',
+        backends: sameBackends,
+        variants: [],
+        load: { kind: 'closed', connections: 32, durationMs: 2000 },
+        repetitions: 5,
+        warmupMs: 1000,
+      },
+    ],
+  },
   calibration: {
     name: 'calibration',
     description: 'Many short repetitions of three balancers, for measuring the gate itself (fulcrum gate --calibrate).',

@@ -42,7 +42,7 @@ scenarios:
 describe('bench options', () => {
   it('needs exactly one of --preset and --scenario, and a known preset', async () => {
     await expect(selectScenarios({ out: 'x' })).rejects.toBeInstanceOf(UsageError);
-    await expect(selectScenarios({ out: 'x', preset: 'nope' })).rejects.toThrow(/unknown preset "nope": choose algorithms, targets, modes, calibration/);
+    await expect(selectScenarios({ out: 'x', preset: 'nope' })).rejects.toThrow(/unknown preset "nope": choose algorithms, targets, modes, ceiling, calibration/);
     await expect(selectScenarios({ out: 'x', preset: 'targets', repetitions: '0' })).rejects.toThrow(/--repetitions must be a positive integer/);
   });
 

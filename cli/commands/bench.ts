@@ -2,7 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { GENERATOR_NAMES, isGeneratorName, presets, quick, runBench, type BenchScenario, type GeneratorName, loadScenarioFile } from '../../bench/index.ts';
+import { GENERATOR_NAMES, NULL_TARGETS, isGeneratorName, type NullTargetKind, presets, quick, runBench, type BenchScenario, type GeneratorName, loadScenarioFile } from '../../bench/index.ts';
 import { benchReportHtml } from '../../reports/index.ts';
 import { UsageError } from '../exit.ts';
 
@@ -16,6 +16,14 @@ export interface BenchCommandOptions {
   html?: string | false;
   generator?: string;
   pin?: boolean;
+  nullTarget?: string;
+}
+
+/** --null-target's value, checked. */
+export function nullTargetOption(value: string | undefined): NullTargetKind | undefined {
+  if (value === undefined) return undefined;
+  if (!(NULL_TARGETS as readonly string[]).includes(value)) throw new UsageError(`unknown --null-target "${value}": choose ${NULL_TARGETS.join(', ')}`);
+  return value as NullTargetKind;
 }
 
 /** --generator's value, checked. */
@@ -53,7 +61,8 @@ export async function selectScenarios(opts: BenchCommandOptions): Promise<{ scen
 export async function benchCommand(opts: BenchCommandOptions, argv: string[], write: (line: string) => void): Promise<{ json: string; html?: string }> {
   const { scenarios, preset } = await selectScenarios(opts);
   const generator = generatorOption(opts.generator);
-  const run = await runBench(scenarios, { command: argv, ...(preset ? { preset } : {}), ...(generator ? { generator } : {}), ...(opts.pin === false ? { pin: false } : {}), progress: write });
+  const nullTarget = nullTargetOption(opts.nullTarget);
+  const run = await runBench(scenarios, { command: argv, ...(preset ? { preset } : {}), ...(generator ? { generator } : {}), ...(nullTarget ? { nullTarget } : {}), ...(opts.pin === false ? { pin: false } : {}), progress: write });
   const json = resolve(opts.out);
   await mkdir(dirname(json), { recursive: true });
   await writeFile(json, `${JSON.stringify(run, null, 1)}\n`);
@@ -75,6 +84,7 @@ export function register(program: Command, _setExit: (code: number) => void): vo
     .option('--repetitions <n>', 'measured repetitions per variant (overrides the scenario)')
     .option('--duration <ms>', 'milliseconds per repetition (overrides the scenario)')
     .option('--generator <name>', `closed-loop load generator: ${GENERATOR_NAMES.join(', ')} (open-loop scenarios always use the built-in constant-rate generator)`, 'autocannon')
+    .option('--null-target <kind>', 'what answers as the null target (the generator ceiling): node (the backend host, default) or nginx (one worker returning 200)')
     .option('--no-pin', 'do not pin an external generator (wrk, h2load) to a CPU of its own')
     .option('-o, --out <file>', 'results JSON', 'fulcrum-out/bench.json')
     .option('--html <file>', 'HTML report (default: beside the JSON)')

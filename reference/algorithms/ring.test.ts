@@ -83,6 +83,31 @@ describe('ring placements', () => {
     }
   });
 
+  it('an empty ring picks nothing; one backend takes every key, both ends of the circle included', () => {
+    const s = ring.create({ pointsPerWeight: 3 });
+    s.update([]);
+    expect(s.pick(context({ key: 0 }))).toBeUndefined();
+    s.update([backend('a', 0), backend('b', 1, 0, false)]); // quiesced and down: no points
+    expect(s.pick(context({ key: 123 }))).toBeUndefined();
+    s.update([backend('solo')]);
+    for (const key of [0, 1, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff]) expect(s.pick(context({ key }))?.id).toBe('solo');
+  });
+
+  it('a backend that goes down without an update is walked past exactly as if removed; back up, its keys return', () => {
+    const list = backends([1, 2, 1, 3, 1]);
+    const live = ring.create({ pointsPerWeight: 20 });
+    live.update(list);
+    const without = ring.create({ pointsPerWeight: 20 });
+    without.update(list.filter((b) => b.id !== 's4'));
+    const keys = Array.from({ length: 3000 }, (_, i) => Math.floor(((i + 0.5) / 3000) * 4294967296));
+    const first = keys.map((key) => live.pick(context({ key }))!.id);
+    list[3]!.usable = false;
+    expect(keys.map((key) => live.pick(context({ key }))!.id)).toEqual(keys.map((key) => without.pick(context({ key }))!.id));
+    list[3]!.usable = true;
+    live.update(list);
+    expect(keys.map((key) => live.pick(context({ key }))!.id)).toEqual(first);
+  });
+
   it('validates options by name', () => {
     expect(() => ring.create({ hash: 'sha1' })).toThrow(SchedulerOptionError);
     expect(() => ring.create({ ringSize: 0 })).toThrow(/option "ringSize"/);

@@ -1,8 +1,8 @@
 // Pure: report sections → chart.js configurations (plain JSON). The page script adds only what
 // JSON cannot carry (tick label callbacks), keyed by `kind`.
-import type { BenchSection, VariantRow } from './model.ts';
+import { MAX_SHARE_BACKENDS, type BenchSection, type VariantRow } from './model.ts';
 
-export type ChartKind = 'throughput' | 'percentiles' | 'timeline-rps' | 'timeline-p99' | 'shares';
+export type ChartKind = 'throughput' | 'percentiles' | 'timeline-rps' | 'timeline-p99' | 'shares' | 'imbalance';
 
 export interface ChartSpec {
   id: string;
@@ -29,7 +29,8 @@ export function chartsFor(section: BenchSection): ChartSpec[] {
   const id = (k: string) => `${section.key}-${k}`;
   const charts: ChartSpec[] = [throughput(rows, section, id('throughput')), percentiles(rows, id('percentiles'))];
   if (rows.some((r) => r.timeline.length > 1)) charts.push(timeline(rows, 'rps', id('timeline-rps')), timeline(rows, 'p99Ms', id('timeline-p99')));
-  if (rows.some((r) => Object.keys(r.shares).length > 0)) charts.push(shares(rows, section, id('shares')));
+  if (section.backends.length <= MAX_SHARE_BACKENDS && rows.some((r) => Object.keys(r.shares).length > 0)) charts.push(shares(rows, section, id('shares')));
+  if (rows.some((r) => r.imbalance)) charts.push(imbalance(rows, id('imbalance')));
   return charts;
 }
 
@@ -128,6 +129,29 @@ function shares(rows: VariantRow[], section: BenchSection, chartId: string): Cha
         indexAxis: 'y',
         plugins: { title: title('Share of requests per backend (%)') },
         scales: { x: axis('% of requests', { stacked: true, min: 0, max: 100 }), y: { stacked: true } },
+      },
+    },
+  };
+}
+
+/** Simulated runs: how unevenly each algorithm loaded the backends (1 = every backend at its fair share). */
+function imbalance(rows: VariantRow[], chartId: string): ChartSpec {
+  return {
+    id: chartId,
+    kind: 'imbalance',
+    title: 'Load imbalance',
+    config: {
+      type: 'bar',
+      data: {
+        labels: rows.map((r) => r.label),
+        datasets: [
+          { label: 'busiest backend / mean (load relative to capacity)', data: rows.map((r) => r.imbalance?.maxOverMean ?? 0), backgroundColor: rows.map((_, i) => `${colorAt(i)}b3`) },
+          { label: 'coefficient of variation + 1', data: rows.map((r) => 1 + (r.imbalance?.cv ?? 0)), backgroundColor: '#4a556880' },
+        ],
+      },
+      options: {
+        plugins: { title: title('Load imbalance across backends (1 = perfectly even for their capacity)') },
+        scales: { y: axis('ratio', { min: 1 }) },
       },
     },
   };

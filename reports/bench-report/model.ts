@@ -25,7 +25,14 @@ export interface VariantRow {
   shares: Record<string, number>;
   /** Mean per second across repetitions. */
   timeline: TimelinePoint[];
+  /** Simulated runs (`fulcrum simulate`): load per backend relative to capacity, medians across repetitions. */
+  imbalance?: { maxOverMean: number; cv: number; peakInFlight: number };
+  /** Simulated runs: the simulator's events per wall-clock second (median). */
+  eventsPerSecond?: number;
 }
+
+/** Above this many backends the report draws no per-backend shares; the imbalance figures stand for them. */
+export const MAX_SHARE_BACKENDS = 24;
 
 export interface BenchSection {
   /** Anchor-safe id. */
@@ -78,7 +85,29 @@ export function variantRow(r: BenchResult, label: string): VariantRow {
     ...(cpu.length ? { cpuMsPer1k: median(cpu) } : {}),
     shares: Object.fromEntries(Object.entries(shareTotals).map(([id, n]) => [id, shareSum ? n / shareSum : 0])),
     timeline: meanTimeline(r.samples.map((s) => s.timeline)),
+    ...imbalanceOf(r),
   };
+}
+
+function imbalanceOf(r: BenchResult): Pick<VariantRow, 'imbalance' | 'eventsPerSecond'> {
+  const im = r.samples.map((s) => s.imbalance).filter((x) => x !== undefined);
+  const eps = r.samples.map((s) => s.simulation?.eventsPerSecond).filter((x) => x !== undefined);
+  return {
+    ...(im.length ? { imbalance: { maxOverMean: median(im.map((x) => x.maxOverMean)), cv: median(im.map((x) => x.cv)), peakInFlight: Math.max(...im.map((x) => x.peakInFlight)) } } : {}),
+    ...(eps.length ? { eventsPerSecond: median(eps) } : {}),
+  };
+}
+
+/** "open loop, …" or, for a simulation, what was simulated. */
+function loadLine(first: BenchResult): string {
+  const sim = first.simulation;
+  if (sim) {
+    const incidents = sim.incidents.length ? `; incidents: ${sim.incidents.join('; ')}` : '';
+    return `simulated (fulcrum simulate): ${sim.arrivals} arrivals at ${first.rate} req/s for ${(first.durationMs / 1000).toFixed(1)} s of simulated time, ${sim.balancers} balancer(s) with their own scheduler, view of backend load: ${sim.view}, ${sim.backendCount} backends${incidents}`;
+  }
+  return first.load === 'open'
+    ? `open loop, ${first.rate} req/s over ${first.connections} connections, ${first.durationMs / 1000} s per repetition (latency from intended send time)`
+    : `closed loop, ${first.connections} connections, ${first.durationMs / 1000} s per repetition`;
 }
 
 /** Second-by-second mean over repetitions (latencies: mean of the per-repetition percentiles). */
@@ -113,10 +142,7 @@ export function buildModel(benches: readonly { source: string; run: BenchRun }[]
         key: `s${fileIndex}-${scenario.replace(/[^A-Za-z0-9_-]/g, '_')}`,
         title: benches.length > 1 ? `${scenario} · ${source}` : scenario,
         source,
-        load:
-          first.load === 'open'
-            ? `open loop, ${first.rate} req/s over ${first.connections} connections, ${first.durationMs / 1000} s per repetition (latency from intended send time)`
-            : `closed loop, ${first.connections} connections, ${first.durationMs / 1000} s per repetition`,
+        load: loadLine(first),
         ...(first.load === 'closed' && ceiling?.length ? { ceilingRps: median(ceiling) } : {}),
         backends: first.backends,
         rows: results.map((r, i) => variantRow(r, labels[i] as string)),

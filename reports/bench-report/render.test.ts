@@ -113,3 +113,20 @@ describe('report inputs', () => {
     expect(() => parseReportInput('z.json', 'not json')).toThrow(/z\.json: not JSON/);
   });
 });
+
+describe('simulated runs (fulcrum simulate)', () => {
+  it('draw load imbalance instead of per-backend shares past 24 backends, and say what was simulated', async () => {
+    const { parseSimScenario, runSimulation } = await import('../../bench/index.ts');
+    const scenario = parseSimScenario('t.yaml', 'name: t\nbackends: [{ count: 30, model: { kind: exponential, meanMs: 5 }, concurrency: 2 }]\nbalancers: 3\nview: local\nalgorithms: [rr, p2c]\narrivals: { rate: 3000 }\nrequests: 3000\n');
+    const run = runSimulation(scenario, { command: ['fulcrum', 'simulate'] });
+    const [section] = buildModel([{ source: 'sim.json', run }], []).sections;
+    expect(section!.load).toMatch(/^simulated \(fulcrum simulate\): poisson arrivals at 3000 req\/s .* 3 balancer\(s\) .* view of backend load: local, 30 backends/);
+    expect(section!.rows.map((r) => r.imbalance?.maxOverMean)).toEqual(run.results.map((r) => r.samples[0]!.imbalance!.maxOverMean));
+    const kinds = chartsFor(section!).map((c) => c.kind);
+    expect(kinds).toContain('imbalance');
+    expect(kinds).not.toContain('shares');
+    const html = benchReportHtml([{ kind: 'bench', source: 'sim.json', run }]);
+    expect(html).toContain('<b>30</b> × exponential mean 5 ms, concurrency 2');
+    expect(html).toContain('max/mean load');
+  });
+});

@@ -5,7 +5,7 @@ import type { Results } from '../schema/index.ts';
 import { chartsFor, colorAt, type ChartSpec } from './charts.ts';
 import { chartJsSource } from './chartjs-source.ts';
 import { CLIENT_SCRIPT } from './client-script.ts';
-import type { BenchSection, ReportModel, VariantRow } from './model.ts';
+import { MAX_SHARE_BACKENDS, type BenchSection, type ReportModel, type VariantRow } from './model.ts';
 
 const e = escapeHtml;
 
@@ -41,8 +41,9 @@ function environmentBlock(model: ReportModel): string {
 }
 
 function resultsTable(section: BenchSection): string {
-  const open = section.rows.some((r) => r.late !== undefined);
-  const head = ['variant', 'median req/s', 'min–max req/s', 'reps', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'errors', 'non-2xx', ...(open ? ['late', 'dropped'] : []), 'LB CPU ms / 1k req', 'note'];
+  const sim = section.rows.some((r) => r.imbalance !== undefined);
+  const open = !sim && section.rows.some((r) => r.late !== undefined);
+  const head = ['variant', 'median req/s', 'min–max req/s', 'reps', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'errors', 'non-2xx', ...(open ? ['late', 'dropped'] : []), ...(sim ? ['max/mean load', 'peak in flight', 'events/s'] : ['LB CPU ms / 1k req']), 'note'];
   const row = (r: VariantRow, i: number) => {
     if (r.unavailable) return `<tr class="unavailable"><td>${swatch(i)}${e(r.label)}</td><td colspan="${head.length - 2}">unavailable</td><td>${e(r.unavailable)}</td></tr>`;
     const note = r.generatorBound ? '<span class="warn" title="within 10% of what the generator reaches against a null target: the generator, not the target, may be the limit">generator-bound</span>' : '';
@@ -58,7 +59,7 @@ function resultsTable(section: BenchSection): string {
       String(r.errors),
       String(r.non2xx),
       ...(open ? [String(r.late ?? 0), String(r.dropped ?? 0)] : []),
-      fmt(r.cpuMsPer1k),
+      ...(sim ? [fmt(r.imbalance?.maxOverMean), String(r.imbalance?.peakInFlight ?? '–'), fmt(r.eventsPerSecond)] : [fmt(r.cpuMsPer1k)]),
     ];
     return `<tr><td>${swatch(i)}${e(r.label)}</td>${cells.map((c) => `<td class="num">${e(c)}</td>`).join('')}<td>${note}</td></tr>`;
   };
@@ -72,6 +73,15 @@ function sharesTable(section: BenchSection): string {
   return `<table class="data"><thead><tr><th>variant</th>${ids.map((b) => `<th>${e(b)}</th>`).join('')}</tr></thead><tbody>${rows
     .map((r) => `<tr><td>${e(r.label)}</td>${ids.map((b) => `<td class="num">${e(((r.shares[b] ?? 0) * 100).toFixed(1))}%</td>`).join('')}</tr>`)
     .join('')}</tbody></table>`;
+}
+
+/** Each backend with its model; past MAX_SHARE_BACKENDS, how many share each description. */
+function backendsLine(section: BenchSection): string {
+  const describe = (b: BenchSection['backends'][number]) => b.description ?? b.model.kind;
+  if (section.backends.length <= MAX_SHARE_BACKENDS) return section.backends.map((b) => `<b>${e(b.id)}</b> (${e(describe(b))})`).join(', ');
+  const groups = new Map<string, number>();
+  for (const b of section.backends) groups.set(describe(b), (groups.get(describe(b)) ?? 0) + 1);
+  return [...groups].map(([d, n]) => `<b>${n.toLocaleString('en-US')}</b> × ${e(d)}`).join(', ');
 }
 
 const swatch = (i: number) => `<i class="sw" style="background:${colorAt(i)}"></i>`;
@@ -90,12 +100,13 @@ function sectionHtml(section: BenchSection, charts: ChartSpec[]): string {
   return `<section id="${e(section.key)}">
 <h2>${e(section.title)}</h2>
 ${section.question ? `<p class="question">${e(section.question)}</p>` : ''}
-<p class="load">${e(section.load)}. Backends: ${section.backends.map((b) => `<b>${e(b.id)}</b> (${e(b.description ?? b.model.kind)})`).join(', ')}.</p>
+<p class="load">${e(section.load)}. Backends: ${backendsLine(section)}.</p>
 ${resultsTable(section)}
 ${pair('throughput', '')}
 ${byKind.has('percentiles') ? `<div class="pair">${canvas(byKind.get('percentiles') as ChartSpec)}</div>` : ''}
 ${timelines.length ? `<div class="grid2">${timelines.map(canvas).join('')}</div>` : ''}
 ${pair('shares', sharesTable(section))}
+${pair('imbalance', '')}
 </section>`;
 }
 

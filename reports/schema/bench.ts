@@ -17,12 +17,17 @@
 //   ceiling         per scenario name: the generator's own ceiling, measured in the same interleaved
 //                   schedule against a null target (a minimal server answering directly) with the
 //                   scenario's load: rps is one figure per repetition; generator (optional): which
-//                   generator drove the scenario (as results[].generator).
+//                   generator drove the scenario (as results[].generator); nullTarget (optional): what
+//                   answered as the null target, "node" (the backend host's node:http null backend, the
+//                   default) or "nginx" (--null-target nginx: one nginx worker returning 200, so that the
+//                   ceiling is the generator's rather than node's).
 //   results[]       one entry per (scenario, target, algorithm, mode) variant:
 //     id            stable key "<scenario>/<target>/<algorithm>/<mode>", what the gate matches on.
 //     scenario, target, algorithm, mode ("http" L7 | "tcp" L4 terminating), load ("closed" | "open").
 //     connections, durationMs, rate (open loop: requests/s asked for).
 //     backends[]    the backends' ids and service-time models (as data), with a one-line description.
+//                   Models: fixed, uniform, lognormal, pareto, degrading; exponential and bimodal (added
+//                   for `fulcrum simulate`, also served by the real bench backends).
 //     generatorBound  closed loop: median req/s within 10 % of the scenario's ceiling; open loop: the
 //                   generator could not deliver 90 % of the rate even to the null target. The figure
 //                   then says more about the generator than about the target.
@@ -50,6 +55,17 @@
 //                   balancer's container, from its cgroup; absent if unknown or not attributable
 //                   (a kernel data plane such as nftables forwards in softirq).
 //       timeline[]  per-second samples: t (seconds since the repetition began), rps, p50Ms, p99Ms.
+//       imbalance   optional (`fulcrum simulate`): how unevenly the backends were loaded. Each backend's
+//                   load is the requests it served divided by its capacity (concurrency × speed / mean
+//                   service time; unlimited concurrency counts as 1), so 1.0 is the fair share on
+//                   unequal backends too: maxOverMean (the busiest over the mean), cv (standard
+//                   deviation over mean), peakInFlight (the most requests in flight on one backend at once).
+//       simulation  optional (`fulcrum simulate`): seed, events processed, wallMs, eventsPerSecond,
+//                   simulatedMs (until the last request finished), retried (requests retried after a refusal).
+//     simulation    optional (`fulcrum simulate`): the result is simulated, not measured: balancers (each
+//                   with its own scheduler), view (what they know of backend load: global, local, stale N ms),
+//                   arrivals (poisson | constant), backendCount, incidents (one line each). `target` is "sim",
+//                   `connections` the number of balancers, `durationMs` the arrival window in simulated time.
 import { z } from 'zod';
 
 export const BENCH_SCHEMA = 'fulcrum/bench@1';
@@ -87,6 +103,10 @@ export const benchSampleSchema = z.strictObject({
   backendShares: z.record(z.string(), z.int().min(0)),
   balancerCpuSeconds: nonNegative.optional(),
   timeline: z.array(timelinePointSchema),
+  imbalance: z.strictObject({ maxOverMean: nonNegative, cv: nonNegative, peakInFlight: z.int().min(0) }).optional(),
+  simulation: z
+    .strictObject({ seed: z.int().min(0), events: z.int().min(0), wallMs: nonNegative, eventsPerSecond: nonNegative, simulatedMs: nonNegative, retried: z.int().min(0) })
+    .optional(),
 });
 export type BenchSample = z.infer<typeof benchSampleSchema>;
 
@@ -97,6 +117,10 @@ export const serviceTimeModelSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('pareto'), minMs: z.number().positive(), alpha: z.number().positive() }),
   /** Answers after `beforeMs` until `afterS` seconds from its start, then after `degradedMs`. */
   z.strictObject({ kind: z.literal('degrading'), beforeMs: nonNegative, degradedMs: nonNegative, afterS: nonNegative }),
+  /** Exponential with this mean (memoryless; M/M/c queues). */
+  z.strictObject({ kind: z.literal('exponential'), meanMs: z.number().positive() }),
+  /** `fastMs`, or `slowMs` with probability `slowFraction` (a cache hit or miss, a fast or slow path). */
+  z.strictObject({ kind: z.literal('bimodal'), fastMs: nonNegative, slowMs: nonNegative, slowFraction: z.number().min(0).max(1) }),
 ]);
 export type ServiceTimeModel = z.infer<typeof serviceTimeModelSchema>;
 
@@ -117,6 +141,15 @@ export const benchResultSchema = z
     generatorHeadroom: nonNegative.optional(),
     unavailable: z.string().optional(),
     samples: z.array(benchSampleSchema),
+    simulation: z
+      .strictObject({
+        balancers: z.int().min(1),
+        view: z.string().min(1),
+        arrivals: z.enum(['poisson', 'constant']),
+        backendCount: z.int().min(1),
+        incidents: z.array(z.string()),
+      })
+      .optional(),
   })
   .superRefine((r, ctx) => {
     if (r.load === 'open' && r.rate === undefined) ctx.addIssue({ code: 'custom', path: ['rate'], message: 'is required for open-loop load' });
@@ -146,7 +179,7 @@ export const benchRunSchema = z
     command: z.array(z.string()),
     preset: z.string().optional(),
     environment: benchEnvironmentSchema,
-    ceiling: z.record(z.string(), z.strictObject({ load: z.enum(['closed', 'open']), connections: z.int().min(1), rate: z.number().positive().optional(), rps: z.array(nonNegative), generator: z.string().min(1).optional() })),
+    ceiling: z.record(z.string(), z.strictObject({ load: z.enum(['closed', 'open']), connections: z.int().min(1), rate: z.number().positive().optional(), rps: z.array(nonNegative), generator: z.string().min(1).optional(), nullTarget: z.enum(['node', 'nginx']).optional() })),
     results: z.array(benchResultSchema),
   })
   .superRefine((run, ctx) => {

@@ -19,7 +19,7 @@ const exit2 = { exit: 2 } as const;
 export const ERROR_CATALOGUE: readonly CatalogueEntry[] = [
   // the command line and the files a user hands it
   { code: 'FULCRUM_ERR_USAGE', meaning: 'bad command-line usage: a flag, a name or a file the user must fix', where: 'every command', surfaces: exit2 },
-  { code: 'FULCRUM_ERR_CONFIG', meaning: 'a config, scenario or topology file is unreadable or invalid; the message names the file, the field and the problem', where: 'serve, bench --scenario, conformance', surfaces: exit2 },
+  { code: 'FULCRUM_ERR_CONFIG', meaning: 'a config, scenario or topology file is unreadable or invalid; the message names the file, the field and the problem', where: 'serve, bench --scenario, simulate --scenario, conformance', surfaces: exit2 },
   { code: 'FULCRUM_ERR_GATE_INPUT', meaning: 'a gate input is not a bench@1 or micro@1 results file, or the inputs mix the two', where: 'gate', surfaces: exit2 },
   { code: 'FULCRUM_ERR_REPORT_INPUT', meaning: 'a report input is not a bench@1 or results@1 file', where: 'report', surfaces: exit2 },
   { code: 'FULCRUM_ERR_UNKNOWN_TARGET', meaning: 'no built-in target has that name and it is no path to a target file', where: 'conformance, matrix', surfaces: exit2 },
